@@ -1,0 +1,33 @@
+# Two commands matter: `make run` and `make test`. Everything else is a step of theirs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8000
+HOST   ?= 127.0.0.1
+
+.PHONY: install run test lint typecheck pytest clean
+
+install: $(STAMP) ## Create .venv with the project and its dev tools (quick when nothing changed)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is required")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+run: install ## Load the sample articles in data/ into SQLite and serve the API on $(PORT)
+	$(BIN)/articles ingest data --prune --quiet
+	$(BIN)/articles serve --host $(HOST) --port $(PORT)
+
+lint: install ## ruff and mypy
+	$(BIN)/ruff check app tests bench migrations
+	$(BIN)/mypy
+
+pytest: install
+	$(BIN)/pytest
+
+test: lint pytest ## Lint, type-check and run the whole test suite
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache data/articles.db*

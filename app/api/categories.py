@@ -1,0 +1,37 @@
+"""/categories: the tree with counts, and the listing of one category."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path
+
+from app.api.articles import INVALID, NOT_FOUND, FiltersDep, PagingDep
+from app.api.deps import SessionDep
+from app.queries import ArticleFilters, category_tree, find_category, list_articles
+from app.schemas import ArticlePage, CategoryNode
+
+router = APIRouter(tags=["categories"])
+
+
+@router.get("/categories", response_model=list[CategoryNode], summary="The category tree with article counts")
+def categories(session: SessionDep) -> list[CategoryNode]:
+    """Top categories with their sources and feeds nested below; a count includes all descendants."""
+    return category_tree(session=session)
+
+
+@router.get(
+    "/categories/{slug}/articles",
+    response_model=ArticlePage,
+    responses=NOT_FOUND | INVALID,
+    summary="List the articles of one category",
+)
+def category_articles(
+    session: SessionDep,
+    slug: Annotated[str, Path(description="The category's slug (see /categories).", max_length=200)],
+    paging: PagingDep,
+    filters: FiltersDep,
+) -> ArticlePage:
+    """Like /articles, restricted to this category and its descendants (other filters combine with it)."""
+    if find_category(session=session, slug=slug) is None:
+        raise HTTPException(status_code=404, detail=f"No category with slug {slug!r}.")
+    narrowed = ArticleFilters(categories=filters.categories, authors=filters.authors, within=slug)
+    return list_articles(session=session, filters=narrowed, limit=paging.limit, offset=paging.offset)

@@ -1,0 +1,127 @@
+"""The `articles` command: ingest, serve and migrate."""
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy.engine import Engine
+
+from app.config import Settings, get_settings
+from app.db import is_sqlite, make_engine
+
+cli = typer.Typer(
+    help="Load Hexo articles into a database and serve them as a JSON API.\n\n"
+    "Exit status: 0 success, 1 some files failed to load, 2 usage error.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ValueError as exc:  # pydantic's ValidationError: a bad setting, stated once
+        console.print(f"[red]Invalid settings:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _engine(settings: Settings, *, auto_migrate: bool) -> Engine:
+    from app.migrate import upgrade
+
+    engine = make_engine(settings.database_url)
+    if auto_migrate and is_sqlite(settings.database_url):
+        upgrade(engine)  # the embedded database keeps itself current; PostgreSQL is migrated on purpose
+    return engine
+
+
+@cli.command()
+def ingest(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Markdown files or folders (searched recursively for .md).")
+    ],
+    prune: Annotated[
+        bool, typer.Option(help="Delete articles whose files are gone from the given folders.")
+    ] = False,
+    jobs: Annotated[
+        int | None, typer.Option(min=1, max=64, help="Parser processes (default: one per core).")
+    ] = None,
+    batch_size: Annotated[
+        int, typer.Option(min=1, max=10_000, help="Articles written per transaction.")
+    ] = 500,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print the summary only, no failure list.")
+    ] = False,
+) -> None:
+    """Load articles into the database: new files are added, changed ones updated, unchanged ones skipped."""
+    from app.ingest.runner import ingest as run_ingest
+    from app.ingest.summary import print_report
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        console.print(f"[red]No such file or folder:[/red] {', '.join(missing)}")
+        raise typer.Exit(2)
+    settings = _settings()
+    engine = _engine(settings, auto_migrate=True)
+    with _progress_bar() as progress:
+        task = progress.add_task("ingest", total=None)
+        report = run_ingest(
+            paths,
+            engine=engine,
+            zone=settings.zone,
+            prune=prune,
+            jobs=jobs,
+            batch_size=batch_size,
+            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
+    print_report(report, Console(), quiet=quiet)
+    raise typer.Exit(1 if report.failures else 0)
+
+
+def _progress_bar() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.", envvar="PORT")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes.")] = 1,
+) -> None:
+    """Serve the API (the embedded SQLite database is migrated first)."""
+    import uvicorn
+
+    settings = _settings()
+    _engine(settings, auto_migrate=True).dispose()
+    uvicorn.run(
+        "app.api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info"
+    )
+
+
+@cli.command()
+def migrate(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Upgrade the database schema (PostgreSQL needs this before the first ingest)."""
+    from app.migrate import upgrade
+
+    settings = _settings()
+    upgrade(make_engine(settings.database_url), revision)
+    console.print(f"Database at revision {revision}.")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    sys.exit(cli())

@@ -1,0 +1,51 @@
+"""Settings: one validated object, read from the environment or a `.env` file."""
+
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of the service; names match the environment variables (case-insensitive)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///data/articles.db",
+        description="SQLAlchemy URL: sqlite:///path.db or postgresql+psycopg://user:pass@host/db.",
+    )
+    naive_timezone: str = Field(
+        "UTC", description="IANA zone in which front-matter dates without an offset are read."
+    )
+    default_page_size: int = Field(20, ge=1, le=100, description="Items per page when `limit` is absent.")
+
+    @field_validator("naive_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name such as 'Asia/Shanghai')"
+            ) from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite:", "postgresql")):
+            raise ValueError("DATABASE_URL must start with sqlite:// or postgresql+psycopg://")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone object for naive front-matter dates."""
+        return ZoneInfo(self.naive_timezone)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

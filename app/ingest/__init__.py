@@ -1,0 +1,1 @@
+"""Ingest: files -> parse -> clean -> store."""

@@ -1,0 +1,95 @@
+"""Batched, idempotent writes of article records and their categories."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+
+from app.ingest.categories import CategoryIndex
+from app.ingest.record import ArticleRecord
+from app.models import Article, ArticleCategory, Category
+
+ARTICLE = Article.__table__  # type: ignore[attr-defined]
+LINK = ArticleCategory.__table__  # type: ignore[attr-defined]
+CATEGORY = Category.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """What the database remembers of a file: enough to skip it, or to prune it."""
+
+    id: str
+    content_hash: str
+    file_path: str
+
+
+def _insert(connection: Connection) -> Any:
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert
+
+
+class Loader:
+    """Writes batches in one transaction each; keeps the category ids it has seen."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.categories = CategoryIndex()
+
+    def stored_files(self) -> dict[str, StoredFile]:
+        """Every stored article by source path."""
+        query = select(ARTICLE.c.source_path, ARTICLE.c.id, ARTICLE.c.content_hash, ARTICLE.c.file_path)
+        with self.engine.connect() as connection:
+            return {row[0]: StoredFile(row[1], row[2], row[3]) for row in connection.execute(query)}
+
+    def write(self, records: Sequence[ArticleRecord]) -> None:
+        """Upsert `records` and replace their category links, all in one transaction."""
+        if not records:
+            return
+        now = datetime.now(UTC)
+        with self.engine.begin() as connection:
+            chains = {record.id: self.categories.ensure(connection, record.categories) for record in records}
+            self._upsert_articles(connection, records, now)
+            ids = [record.id for record in records]
+            connection.execute(delete(LINK).where(LINK.c.article_id.in_(ids)))
+            links = [
+                {"article_id": record.id, "category_id": category_id, "published_at": record.published_at}
+                for record in records
+                for category_id in chains[record.id]
+            ]
+            if links:
+                connection.execute(LINK.insert(), links)
+
+    def _upsert_articles(
+        self, connection: Connection, records: Sequence[ArticleRecord], now: datetime
+    ) -> None:
+        rows = [record.row() | {"created_at": now, "updated_at": now} for record in records]
+        statement = _insert(connection)(ARTICLE).values(rows)
+        changed = {name: statement.excluded[name] for name in rows[0] if name not in ("id", "created_at")}
+        connection.execute(statement.on_conflict_do_update(index_elements=["id"], set_=changed))
+
+    def delete(self, ids: Iterable[str]) -> int:
+        """Delete articles (and their links) by id; returns how many went."""
+        ids = list(ids)
+        with self.engine.begin() as connection:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                connection.execute(delete(LINK).where(LINK.c.article_id.in_(chunk)))
+                connection.execute(delete(ARTICLE).where(ARTICLE.c.id.in_(chunk)))
+        return len(ids)
+
+    def refresh_category_counts(self) -> None:
+        """Recount articles per category and drop categories left empty."""
+        count = (
+            select(func.count())
+            .select_from(LINK)
+            .where(LINK.c.category_id == CATEGORY.c.id)
+            .scalar_subquery()
+        )
+        with self.engine.begin() as connection:
+            connection.execute(update(CATEGORY).values(article_count=count))
+            connection.execute(delete(CATEGORY).where(CATEGORY.c.article_count == 0))
+        self.categories = CategoryIndex()

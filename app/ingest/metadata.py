@@ -1,0 +1,114 @@
+"""Front-matter values -> normalized titles, categories, dates, images and extra keys."""
+
+import html
+import re
+import unicodedata
+from datetime import UTC, date, datetime, time
+from email.utils import parsedate_to_datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+# Keys this project understands; everything else is kept verbatim in `extra`.
+KNOWN_KEYS = frozenset({"title", "categories", "headimg", "author", "comments", "date", "thumbnail"})
+_SPACES = re.compile(r"\s+")
+
+
+def unescape(value: str) -> str:
+    """Decode the crawler's `&#123;`/`&#125;` and any other HTML entity, then NFC."""
+    return (
+        unicodedata.normalize("NFC", html.unescape(value))
+        if "&" in value
+        else unicodedata.normalize("NFC", value)
+    )
+
+
+def clean_title(value: Any, fallback: str) -> str:
+    """The title on one line, entities decoded; the file name when there is none."""
+    title = _SPACES.sub(" ", unescape(str(value))).strip() if value is not None else ""
+    return title or _SPACES.sub(" ", unicodedata.normalize("NFC", fallback)).strip()
+
+
+def clean_text_field(value: Any) -> str | None:
+    """A short scalar field (author, image URL) as a stripped string, or None when empty."""
+    if value is None or isinstance(value, dict | list):
+        return None
+    text = unescape(str(value)).strip()
+    return text or None
+
+
+def clean_categories(value: Any) -> list[str]:
+    """Hexo categories as a flat list, parent first: accepts a list, nested lists, a string or a number."""
+    names: list[str] = []
+    _flatten(value, names)
+    return names
+
+
+def _flatten(value: Any, into: list[str]) -> None:
+    if value is None or isinstance(value, bool):
+        return
+    if isinstance(value, list | tuple):
+        for item in value:
+            _flatten(item, into)
+        return
+    if isinstance(value, dict):  # `- parent: child` is YAML for a one-key mapping
+        for key, item in value.items():
+            _flatten(key, into)
+            _flatten(item, into)
+        return
+    name = _SPACES.sub(" ", unescape(str(value))).strip()
+    if name and name not in into:
+        into.append(name)
+
+
+def parse_date(value: Any, zone: ZoneInfo) -> tuple[datetime | None, str | None]:
+    """An aware UTC datetime from any of the corpus's date forms, plus a warning when there is none."""
+    if value is None or value == "":
+        return None, "no date"
+    if isinstance(value, datetime):
+        parsed: datetime | None = value
+    elif isinstance(value, date):
+        parsed = datetime.combine(value, time())
+    else:
+        parsed = _parse_date_text(str(value).strip())
+    if parsed is None:
+        return None, f"unreadable date {str(value).strip()[:40]!r} stored as null"
+    try:
+        return _aware(parsed, zone), None
+    except (OverflowError, ValueError):
+        return None, f"date {str(value)[:40]!r} is out of range; stored as null"
+
+
+def _parse_date_text(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _aware(value: datetime, zone: ZoneInfo) -> datetime:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone)
+    return value.astimezone(UTC)
+
+
+def extra_fields(metadata: dict[str, Any]) -> dict[str, Any]:
+    """Front-matter keys we do not interpret, as JSON-safe values, so nothing is lost."""
+    return {str(key): _json_safe(value) for key, value in metadata.items() if key not in KNOWN_KEYS}
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, str):
+        return unescape(value)
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(key): _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_json_safe(item) for item in value]
+    return str(value)

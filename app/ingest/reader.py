@@ -1,0 +1,90 @@
+"""Find article files and turn their bytes into text."""
+
+import hashlib
+import os
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+# Bytes that never occur in text: their presence means a binary file, whatever it decodes as.
+_BINARY_MARKERS = (b"\x00",)
+_CONTROL_CHARS = {chr(c) for c in range(32) if chr(c) not in "\t\n\r\f"}
+
+
+class UnreadableFile(Exception):
+    """A file that cannot become an article; the message is the one-line reason shown to users."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A Markdown file found under an ingest root; `key` is its path relative to that root."""
+
+    path: Path
+    root: Path
+    key: str
+
+
+def _key(path: Path, root: Path) -> str:
+    relative = path.name if path == root else path.relative_to(root).as_posix()
+    return unicodedata.normalize("NFC", relative)
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    """Yield `.md` files below `root`, following directory links once each (no loops)."""
+    seen: set[tuple[int, int]] = set()
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        stat = os.stat(folder)
+        if (stat.st_dev, stat.st_ino) in seen:
+            dirs.clear()
+            continue
+        seen.add((stat.st_dev, stat.st_ino))
+        dirs.sort()
+        for name in sorted(files):
+            candidate = Path(folder, name)
+            if name.lower().endswith(".md") and candidate.is_file():
+                yield candidate
+
+
+def discover(paths: Iterable[Path]) -> Iterator[SourceFile]:
+    """Every `.md` file named or found (recursively) under the given paths, in a stable order."""
+    for given in paths:
+        root = given.resolve()
+        if root.is_file():
+            yield SourceFile(path=root, root=root.parent, key=_key(root, root))
+            continue
+        for path in _walk(given):
+            yield SourceFile(
+                path=path.absolute(), root=given.absolute(), key=_key(path.absolute(), given.absolute())
+            )
+
+
+def content_hash(data: bytes, version: int) -> str:
+    """Fingerprint of a file's bytes and of the code that turned them into an article."""
+    digest = hashlib.blake2b(data, digest_size=16)
+    digest.update(version.to_bytes(4, "big"))
+    return digest.hexdigest()
+
+
+def decode(data: bytes) -> str:
+    """Decode UTF-8 (BOM or not) or GB18030/GBK, normalize line ends; raise UnreadableFile otherwise."""
+    if not data.strip():
+        raise UnreadableFile("empty file")
+    if any(marker in data for marker in _BINARY_MARKERS):
+        raise UnreadableFile("binary file (contains NUL bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = _decode_gb18030(data)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode_gb18030(data: bytes) -> str:
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(f"not UTF-8 or GB18030 text (bad byte at offset {exc.start})") from None
+    # GB18030 maps almost any byte sequence somewhere; control characters betray a binary file.
+    if any(char in _CONTROL_CHARS for char in text):
+        raise UnreadableFile("not text: control characters in a non-UTF-8 file")
+    return text

@@ -1,0 +1,95 @@
+"""Tables and the public response schemas, one family per resource."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every database (SQLite stores them naive, in UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _json_list() -> Any:
+    return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Category(SQLModel, table=True):
+    """One node of the Hexo category hierarchy (top category, source, feed)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String, nullable=False))
+    slug: str = Field(sa_column=Column(String, nullable=False, unique=True))
+    path: str = Field(sa_column=Column(String, nullable=False, unique=True))
+    parent_id: int | None = Field(
+        default=None, sa_column=Column(ForeignKey("category.id", ondelete="CASCADE"), index=True)
+    )
+    article_count: int = Field(default=0)
+
+
+class ArticleCategory(SQLModel, table=True):
+    """Links an article to every level of its category chain, so a parent includes its descendants."""
+
+    __tablename__ = "article_category"
+    __table_args__ = (Index("ix_article_category_listing", "category_id", "published_at", "article_id"),)
+
+    article_id: str = Field(
+        sa_column=Column(String(16), ForeignKey("article.id", ondelete="CASCADE"), primary_key=True)
+    )
+    category_id: int = Field(
+        sa_column=Column(ForeignKey("category.id", ondelete="CASCADE"), primary_key=True)
+    )
+    # Copied from the article so a category listing is one index range scan, newest first.
+    published_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class Article(SQLModel, table=True):
+    """One post: its metadata, the cleaned body and what ingest needs to recognise the file again."""
+
+    __table_args__ = (
+        Index("ix_article_published", "published_at", "id"),
+        Index("ix_article_author_published", "author", "published_at"),
+    )
+
+    id: str = Field(sa_column=Column(String(16), primary_key=True))
+    source_path: str = Field(sa_column=Column(String, nullable=False, unique=True))
+    file_path: str = Field(sa_column=Column(String, nullable=False))
+    content_hash: str = Field(sa_column=Column(String(32), nullable=False))
+    slug: str = Field(sa_column=Column(String, nullable=False))
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    author: str | None = Field(default=None, sa_column=Column(String))
+    published_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    categories: list[str] = _json_list()
+    image: str | None = Field(default=None, sa_column=Column(Text))
+    excerpt: str = Field(default="", sa_column=Column(Text, nullable=False))
+    body_text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    body_html: str = Field(default="", sa_column=Column(Text, nullable=False))
+    original_title: str | None = Field(default=None, sa_column=Column(Text))
+    editor: str | None = Field(default=None, sa_column=Column(String))
+    byline: str | None = Field(default=None, sa_column=Column(Text))
+    source_url: str | None = Field(default=None, sa_column=Column(Text))
+    language: str | None = Field(default=None, sa_column=Column(String(8)))
+    images: list[str] = _json_list()
+    media: list[str] = _json_list()
+    char_count: int = Field(default=0)
+    reading_minutes: int = Field(default=0)
+    extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

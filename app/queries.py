@@ -1,0 +1,105 @@
+"""Read side: listings, details and the category tree, as response schemas."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.ingest.categories import PATH_SEPARATOR
+from app.models import Article, ArticleCategory, Category
+from app.schemas import ArticleDetail, ArticlePage, ArticleSummary, CategoryNode
+
+ARTICLE = Article.__table__  # type: ignore[attr-defined]
+LINK = ArticleCategory.__table__  # type: ignore[attr-defined]
+CATEGORY = Category.__table__  # type: ignore[attr-defined]
+
+SUMMARY_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleSummary.model_fields)
+DETAIL_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleDetail.model_fields if name != "paragraphs")
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilters:
+    """What a listing is narrowed by; empty lists mean no filter."""
+
+    categories: Sequence[str] = field(default_factory=tuple)
+    authors: Sequence[str] = field(default_factory=tuple)
+    within: str | None = None  # a category slug the article must also be in (the /categories route)
+
+
+def category_ids(session: Session, names_or_slugs: Sequence[str]) -> list[int]:
+    """Ids of the categories whose name or slug is one of the values (a name may name several)."""
+    query = select(CATEGORY.c.id).where(
+        or_(CATEGORY.c.slug.in_(names_or_slugs), CATEGORY.c.name.in_(names_or_slugs))
+    )
+    return list(session.execute(query).scalars())
+
+
+def _in_categories(ids: Sequence[int]) -> Any:
+    return ARTICLE.c.id.in_(select(LINK.c.article_id).where(LINK.c.category_id.in_(ids)))
+
+
+def _filtered(session: Session, query: Select[Any], filters: ArticleFilters) -> Select[Any]:
+    if filters.categories:
+        query = query.where(_in_categories(category_ids(session, filters.categories)))
+    if filters.within:
+        query = query.where(_in_categories(category_ids(session, [filters.within])))
+    if filters.authors:
+        query = query.where(ARTICLE.c.author.in_(filters.authors))
+    return query
+
+
+def list_articles(*, session: Session, filters: ArticleFilters, limit: int, offset: int) -> ArticlePage:
+    """A page of article summaries, newest first (undated last), with the total count."""
+    page = _filtered(session, select(*SUMMARY_COLUMNS), filters)
+    page = page.order_by(ARTICLE.c.published_at.desc().nulls_last(), ARTICLE.c.id.desc())
+    rows = session.execute(page.limit(limit).offset(offset)).mappings()
+    items = [ArticleSummary.model_validate(dict(row)) for row in rows]
+    total = session.execute(
+        _filtered(session, select(func.count()).select_from(ARTICLE), filters)
+    ).scalar_one()
+    return ArticlePage(items=items, total=total, limit=limit, offset=offset)
+
+
+def get_article(*, session: Session, article_id: str) -> ArticleDetail | None:
+    """The article with this id, or None."""
+    row = session.execute(select(*DETAIL_COLUMNS).where(ARTICLE.c.id == article_id)).mappings().first()
+    if row is None:
+        return None
+    body = row["body_text"]
+    return ArticleDetail.model_validate(dict(row) | {"paragraphs": body.split("\n\n") if body else []})
+
+
+def find_category(*, session: Session, slug: str) -> str | None:
+    """The slug itself when such a category exists, else None."""
+    return session.execute(select(CATEGORY.c.slug).where(CATEGORY.c.slug == slug)).scalar()
+
+
+def category_tree(*, session: Session) -> list[CategoryNode]:
+    """Every category with its article count, nested under its parent, siblings by name."""
+    rows = session.execute(
+        select(
+            CATEGORY.c.id,
+            CATEGORY.c.parent_id,
+            CATEGORY.c.name,
+            CATEGORY.c.slug,
+            CATEGORY.c.path,
+            CATEGORY.c.article_count,
+        ).order_by(CATEGORY.c.name, CATEGORY.c.id)
+    ).all()
+    nodes = {
+        row.id: CategoryNode(
+            name=row.name,
+            slug=row.slug,
+            path=row.path.split(PATH_SEPARATOR),
+            article_count=row.article_count,
+            children=[],
+        )
+        for row in rows
+    }
+    roots: list[CategoryNode] = []
+    for row in rows:
+        parent = nodes.get(row.parent_id) if row.parent_id is not None else None
+        (parent.children if parent else roots).append(nodes[row.id])
+    return roots

@@ -1,0 +1,120 @@
+"""Public response schemas: what clients receive, documented field by field."""
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SEED_ID = "5d0f8e2a4c1b3e7f"
+
+
+class ArticleSummary(BaseModel):
+    """An article in a listing: metadata and an excerpt, no body."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "id": SEED_ID,
+                "slug": "zhe-jiang-jia-kuai-jian-quan-she-hui-bao-zhang-ti-xi",
+                "title": "浙江：加快健全社会保障体系",
+                "categories": ["金融", "新浪财经", "新浪财经－国內"],
+                "author": "新浪财经",
+                "published_at": "2021-09-13T06:39:04Z",
+                "image": None,
+                "excerpt": "孙胜梅　傅思聪 编辑 周宇晗 《浙江高质量发展建设共同富裕示范区实施方案…",
+            }
+        }
+    )
+
+    id: str = Field(
+        description="Stable id (16 hex characters) derived from the file's path below its ingest root."
+    )
+    slug: str = Field(description="URL-friendly form of the title (pinyin for Chinese), for pretty links.")
+    title: str = Field(description="The title, entities decoded, on one line.")
+    categories: list[str] = Field(
+        description="Category names from the top level down: top category, source, feed."
+    )
+    author: str | None = Field(description="The source's name (not a person), e.g. 新浪财经.")
+    published_at: datetime | None = Field(
+        description="Publication time in UTC (ISO 8601); null when unknown."
+    )
+    image: str | None = Field(description="Header image URL; null when the article has only placeholders.")
+    excerpt: str = Field(
+        description="About 120 characters of clean text, cut at a sentence or word boundary."
+    )
+
+
+class ArticleDetail(ArticleSummary):
+    """One article with its cleaned body and everything ingest learned about it."""
+
+    body_text: str = Field(
+        description="Clean text: no tags, CSS or boilerplate; paragraphs separated by a blank line."
+    )
+    paragraphs: list[str] = Field(description="body_text split into paragraphs, in order.")
+    body_html: str = Field(
+        description="The content as sanitized HTML (allowlisted tags only), for rich rendering."
+    )
+    original_title: str | None = Field(description="The `原标题：` line of Sina articles, when present.")
+    editor: str | None = Field(description="The responsible editor (`责任编辑：`), when present.")
+    byline: str | None = Field(description="The author of an answer or post named in the body (e.g. Zhihu).")
+    source_url: str | None = Field(description="The original article's URL, when the body reveals it.")
+    language: str | None = Field(description="Language of the text as an ISO 639-1 code (zh, en, ja...).")
+    images: list[str] = Field(
+        description="Image URLs: the header image first, then those of the body, de-duplicated."
+    )
+    media: list[str] = Field(
+        description="Embedded video and iframe URLs found in the body (listed, not rendered)."
+    )
+    char_count: int = Field(description="Number of characters of body_text.")
+    reading_minutes: int = Field(description="Estimated reading time in minutes.")
+    extra: dict[str, Any] = Field(description="Front-matter keys this API does not interpret, kept verbatim.")
+    updated_at: datetime = Field(description="When ingest last stored a change to this article (UTC).")
+
+
+class ArticlePage(BaseModel):
+    """A page of a listing."""
+
+    items: list[ArticleSummary] = Field(description="The articles of this page, newest first.")
+    total: int = Field(description="Number of articles matching the filters, over all pages.")
+    limit: int = Field(description="Page size used.")
+    offset: int = Field(description="Number of matching articles skipped before this page.")
+
+
+class CategoryNode(BaseModel):
+    """A category, its article count (descendants included) and its subcategories."""
+
+    name: str = Field(description="The category's name as written in the articles.", examples=["新浪财经"])
+    slug: str = Field(
+        description="URL-safe unique identifier, for /categories/{slug}/articles.",
+        examples=["xin-lang-cai-jing"],
+    )
+    path: list[str] = Field(
+        description="Names from the top level down to this category.", examples=[["金融", "新浪财经"]]
+    )
+    article_count: int = Field(
+        description="Articles in this category or any of its descendants.", examples=[1]
+    )
+    children: list["CategoryNode"] = Field(description="Subcategories, by name.")
+
+
+class ParameterError(BaseModel):
+    """One rejected request parameter."""
+
+    parameter: str = Field(description="The parameter's name.", examples=["limit"])
+    message: str = Field(
+        description="Why it was rejected.", examples=["Input should be less than or equal to 100"]
+    )
+
+
+class ProblemDetail(BaseModel):
+    """An error, as RFC 9457 problem details (`application/problem+json`)."""
+
+    type: str = Field(description="A URI reference identifying the problem type.", examples=["about:blank"])
+    title: str = Field(description="Short summary of the problem type.", examples=["Not Found"])
+    status: int = Field(description="The HTTP status code.", examples=[404])
+    detail: str = Field(
+        description="What went wrong with this request.", examples=["No article with id 'x'."]
+    )
+    errors: list[ParameterError] | None = Field(
+        default=None, description="For validation errors: each bad parameter."
+    )

@@ -1,0 +1,66 @@
+"""The `articles` command as a user runs it: exit codes, summary, failures listed."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from app.cli import cli
+from app.config import get_settings
+from tests.conftest import WritePost
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_ingest_prints_a_summary_and_exits_0(write_post: WritePost) -> None:
+    post = write_post("a.md")
+    result = runner.invoke(cli, ["ingest", str(post.parent)])
+    assert result.exit_code == 0, result.output
+    assert "added" in result.output and "files/s" in result.output
+    again = runner.invoke(cli, ["ingest", str(post.parent)])
+    assert again.exit_code == 0
+    assert again.output.splitlines()[-1].split()[:5] == ["0", "0", "1", "0", "0"]
+
+
+def test_ingest_lists_failures_with_path_and_reason_and_exits_1(write_post: WritePost) -> None:
+    write_post("good.md")
+    bad = write_post("bad.md", raw="")
+    result = runner.invoke(cli, ["ingest", str(bad.parent)])
+    assert result.exit_code == 1
+    assert f"failed {bad}: empty file" in result.output.replace("\n", "")
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert runner.invoke(cli, ["ingest", str(tmp_path / "missing")]).exit_code == 2
+    assert runner.invoke(cli, ["ingest"]).exit_code == 2
+    assert runner.invoke(cli, ["ingest", "--jobs", "0", str(tmp_path)]).exit_code == 2
+
+
+def test_bad_setting_is_a_clear_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NAIVE_TIMEZONE", "Mars/Olympus")
+    get_settings.cache_clear()
+    result = runner.invoke(cli, ["ingest", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "Mars/Olympus" in result.output
+
+
+def test_migrate_creates_the_schema(tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["migrate"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "cli.db").exists()
+
+
+def test_help_documents_every_command() -> None:
+    result = runner.invoke(cli, ["--help"])
+    for command in ("ingest", "serve", "migrate"):
+        assert command in result.output
+    assert "Exit status" in result.output
