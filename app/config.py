@@ -19,7 +19,10 @@ class Settings(BaseSettings):
     naive_timezone: str = Field(
         "UTC", description="IANA zone in which front-matter dates without an offset are read."
     )
-    default_page_size: int = Field(20, ge=1, le=100, description="Items per page when `limit` is absent.")
+    db_pool_size: int = Field(5, ge=1, le=100, description="PostgreSQL: connections kept open per process.")
+    db_max_overflow: int = Field(10, ge=0, le=100, description="PostgreSQL: extra connections under load.")
+    db_pool_timeout: float = Field(10.0, gt=0, description="PostgreSQL: seconds to wait for a connection.")
+    db_pool_pre_ping: bool = Field(True, description="PostgreSQL: test a pooled connection before using it.")
 
     @field_validator("naive_timezone")
     @classmethod

@@ -1,12 +1,18 @@
-"""Engine and session: one engine per process, a session per request."""
+"""Engine and write transactions: one engine per process, writers serialized across processes."""
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, create_engine
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlmodel import create_engine
+
+from app.config import Settings
+
+# Any constant works: it names the lock that ingest writers of one PostgreSQL database share.
+WRITER_LOCK_KEY = 0x61727469636C6573  # "articles"
 
 
 def is_sqlite(url: str) -> bool:
@@ -24,10 +30,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """Create the engine for `url`; SQLite gets its folder created and its pragmas set."""
+def make_engine(url: str, settings: Settings | None = None) -> Engine:
+    """The engine for `url`: SQLite gets its folder and pragmas, PostgreSQL the pool settings."""
     if not is_sqlite(url):
-        return create_engine(url, pool_pre_ping=True)
+        settings = settings or Settings(database_url=url)
+        return create_engine(
+            url,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            pool_timeout=settings.db_pool_timeout,
+            pool_pre_ping=settings.db_pool_pre_ping,
+        )
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
@@ -36,7 +49,20 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """Yield a session bound to `engine`, closed afterwards."""
-    with Session(engine) as session:
-        yield session
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that holds the database's writer lock from its first statement, so that two ingests
+    running at once take turns instead of failing or interleaving half-written batches."""
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # IMMEDIATE takes the write lock now: a deferred transaction that reads first can fail
+            # with SQLITE_BUSY when it later tries to write after another writer committed.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK_KEY})
+        try:
+            yield connection
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()

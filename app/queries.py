@@ -78,7 +78,7 @@ def find_category(*, session: Session, slug: str) -> str | None:
 
 def category_tree(*, session: Session) -> list[CategoryNode]:
     """Every category with its article count, nested under its parent, siblings by name."""
-    rows = session.execute(
+    selected = session.execute(
         select(
             CATEGORY.c.id,
             CATEGORY.c.parent_id,
@@ -86,8 +86,10 @@ def category_tree(*, session: Session) -> list[CategoryNode]:
             CATEGORY.c.slug,
             CATEGORY.c.path,
             CATEGORY.c.article_count,
-        ).order_by(CATEGORY.c.name, CATEGORY.c.id)
+        )
     ).all()
+    # Sorted here, not in SQL, so the order is the same whatever the database's collation.
+    rows = sorted(selected, key=lambda row: (row.name, row.id))
     nodes = {
         row.id: CategoryNode(
             name=row.name,

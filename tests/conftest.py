@@ -1,22 +1,82 @@
 """Shared fixtures: a migrated temporary database per test, an API client on it, and a post writer."""
 
+import os
 import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.engine import Engine
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import SQLModel
 
 from app.api.app import create_app
 from app.config import Settings
 from app.db import make_engine
 from app.ingest.runner import IngestReport, ingest
 from app.migrate import upgrade
+from tests.postgres import start_cluster
 
 FIXTURES = Path(__file__).parent / "fixtures"
 UTC_ZONE = ZoneInfo("UTC")
+
+
+POSTGRES_STATUS: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say loudly whether the PostgreSQL half of the suite ran."""
+    for line in POSTGRES_STATUS:
+        terminalreporter.write_line(line, yellow="NOT" in line, green="NOT" not in line, bold=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str | None]:
+    """A PostgreSQL server URL: TEST_DATABASE_URL, else a throwaway cluster, else None (and a loud note)."""
+    given = os.environ.get("TEST_DATABASE_URL")
+    if given:
+        POSTGRES_STATUS.append(f"PostgreSQL half ran against TEST_DATABASE_URL ({make_url(given).host})")
+        yield given
+        return
+    try:
+        cluster = start_cluster()
+    except (subprocess.CalledProcessError, OSError, LookupError) as exc:
+        cluster = None
+        POSTGRES_STATUS.append(f"PostgreSQL could not start: {exc}")
+    if cluster is None:
+        POSTGRES_STATUS.append("PostgreSQL half NOT run: no initdb/pg_ctl and no TEST_DATABASE_URL")
+        if os.environ.get("CI"):
+            pytest.fail("CI needs PostgreSQL: install its server binaries or set TEST_DATABASE_URL")
+        yield None
+        return
+    POSTGRES_STATUS.append(f"PostgreSQL half ran on a throwaway cluster (port {cluster.port})")
+    yield cluster.url
+    cluster.stop()
+
+
+def create_database(server_url: str, name: str) -> str:
+    """Create (or recreate) database `name` on the server and return its URL."""
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_database(postgres_server: str | None) -> str | None:
+    """A migrated PostgreSQL database shared by the suite; tests empty it after use."""
+    if postgres_server is None:
+        return None
+    url = create_database(postgres_server, "articles_test")
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url
 
 
 @pytest.fixture(scope="session")
@@ -29,17 +89,32 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def database_url(tmp_path: Path, migrated_template: Path) -> str:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, migrated_template: Path) -> str:
+    """Every database test runs on both: a fresh SQLite copy, or the emptied PostgreSQL database."""
+    if request.param == "postgresql":
+        url: str | None = request.getfixturevalue("postgres_database")
+        if url is None:
+            pytest.skip("PostgreSQL is not available (see the note at the end of the run)")
+        return url
     path = tmp_path / "articles.db"
     shutil.copy(migrated_template, path)
     return f"sqlite:///{path}"
+
+
+def empty_database(engine: Engine) -> None:
+    """Delete every row but the schema version, so the next test starts clean."""
+    tables = ", ".join(t.name for t in reversed(SQLModel.metadata.sorted_tables))
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     yield engine
+    if engine.dialect.name == "postgresql":
+        empty_database(engine)
     engine.dispose()
 
 

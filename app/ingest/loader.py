@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 
+from app.db import write_transaction
 from app.ingest.categories import CategoryIndex
 from app.ingest.record import ArticleRecord
 from app.models import Article, ArticleCategory, Category
@@ -49,8 +51,18 @@ class Loader:
         """Upsert `records` and replace their category links, all in one transaction."""
         if not records:
             return
+        # One order for every writer, so concurrent ingests lock rows in the same sequence.
+        records = sorted(records, key=lambda record: record.id)
+        try:
+            self._write(records)
+        except IntegrityError:
+            # Another ingest may have dropped a category we had cached: forget the cache and retry once.
+            self.categories = CategoryIndex()
+            self._write(records)
+
+    def _write(self, records: Sequence[ArticleRecord]) -> None:
         now = datetime.now(UTC)
-        with self.engine.begin() as connection:
+        with write_transaction(self.engine) as connection:
             chains = {record.id: self.categories.ensure(connection, record.categories) for record in records}
             self._upsert_articles(connection, records, now)
             ids = [record.id for record in records]
@@ -67,14 +79,15 @@ class Loader:
         self, connection: Connection, records: Sequence[ArticleRecord], now: datetime
     ) -> None:
         rows = [record.row() | {"created_at": now, "updated_at": now} for record in records]
-        statement = _insert(connection)(ARTICLE).values(rows)
+        statement = _insert(connection)(ARTICLE)
         changed = {name: statement.excluded[name] for name in rows[0] if name not in ("id", "created_at")}
-        connection.execute(statement.on_conflict_do_update(index_elements=["id"], set_=changed))
+        # executemany of one cached statement: compiling a multi-row VALUES costs more than the insert.
+        connection.execute(statement.on_conflict_do_update(index_elements=["id"], set_=changed), rows)
 
     def delete(self, ids: Iterable[str]) -> int:
         """Delete articles (and their links) by id; returns how many went."""
-        ids = list(ids)
-        with self.engine.begin() as connection:
+        ids = sorted(ids)
+        with write_transaction(self.engine) as connection:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 connection.execute(delete(LINK).where(LINK.c.article_id.in_(chunk)))
@@ -89,7 +102,7 @@ class Loader:
             .where(LINK.c.category_id == CATEGORY.c.id)
             .scalar_subquery()
         )
-        with self.engine.begin() as connection:
+        with write_transaction(self.engine) as connection:
             connection.execute(update(CATEGORY).values(article_count=count))
             connection.execute(delete(CATEGORY).where(CATEGORY.c.article_count == 0))
         self.categories = CategoryIndex()

@@ -38,7 +38,8 @@ def clean_body(html: str, *, categories: Sequence[str] = ()) -> CleanBody:
     sites = select_sites(html, categories)
     dropped: list[Dropped] = []
     html = escape_code_literals(strip_raw(html, sites, dropped))
-    body = LexborHTMLParser(html).body
+    # An explicit <body> first keeps leading <style>, <script> or comments in the body, where they are seen.
+    body = LexborHTMLParser("<body>" + html).body
     if body is None:
         return _empty(dropped)
     plan = prune(body, sites, dropped)

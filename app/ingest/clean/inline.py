@@ -53,16 +53,16 @@ class Inline:
         if text[-1] == " " and core:
             self._pending = True
 
+    def space(self) -> None:
+        """Whitespace between content: at most one space, and none at a line start."""
+        self._pending = True
+
     def add_html(self, fragment: str) -> None:
         """Append an inline element that has no text (an image inside a list item or cell)."""
         self._open()
         self.html.append(fragment)
         self._has_content = True
         self._br_at = -1
-
-    def soft_break(self) -> None:
-        """A block boundary inside a flat accumulator: a space."""
-        self._pending = True
 
     def line_break(self) -> bool:
         """A <br>; returns True when it is the second in a row, which ends the paragraph."""

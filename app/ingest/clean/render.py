@@ -1,5 +1,7 @@
 """Render the pruned tree into paragraphs of text and the matching HTML, in one walk."""
 
+import html
+import re
 import unicodedata
 from collections.abc import Iterator
 from html import escape
@@ -28,6 +30,7 @@ _BLOCKS = frozenset({
     "p", "div", "section", "article", "header", "footer", "main", "aside", "center", "address",
     "dl", "dt", "dd", "details", "summary", "fieldset", "legend", "body", "html", "hgroup",
 })  # fmt: skip
+_ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
 _MIN_DUPLICATE = 10  # shorter repeats ("哈哈") may be deliberate
 _STOP = object()  # sentinel: do not descend into the element
 
@@ -58,7 +61,7 @@ class Renderer(Structures):
                 continue
             tag = node.tag or ""
             if tag == "-text":
-                self.accs[-1].add_text(collapse(node.text_content or ""))
+                self._text(node.text_content or "")
             elif tag == "-comment":
                 self._comment(node.comment_content or "")
             elif tag[0] != "-":
@@ -66,6 +69,16 @@ class Renderer(Structures):
                 if action is not _STOP:
                     stack.append((node.iter(include_text=True), action))  # type: ignore[arg-type]
         self.block_break()
+
+    def _text(self, text: str) -> None:
+        acc = self.accs[-1]
+        if text.isspace():  # most text nodes are the newlines between tags
+            acc.space()
+            return
+        # Feeds that escaped twice leave "&amp;quot;" behind; prose gets a second decoding, code does not.
+        if "&" in text and _ENTITY.search(text) and not any(mark.tag == "code" for mark in acc.marks):
+            text = html.unescape(text)
+        acc.add_text(collapse(text))
 
     def _enter(self, node: LexborNode, tag: str) -> object:
         """Handle an element's start; return its exit action, None, or _STOP to skip its content."""
@@ -89,15 +102,15 @@ class Renderer(Structures):
             self.code_block(node)
             return _STOP
         if tag == "a" or tag in _MARKS:
-            leave = self._link(node) if tag == "a" else self._mark(tag)
             if self.plan.blocks and node.mem_id in self.plan.blocks:
-                return self._as_block(leave)
-            return leave
+                return self._as_block(node, tag)
+            return self._link(node) if tag == "a" else self._mark(tag)
         return self._enter_structure(node, tag)
 
-    def _as_block(self, leave: Exit) -> Exit:
+    def _as_block(self, node: LexborNode, tag: str) -> Exit:
         """An inline element that the site lays out as its own line (a link card)."""
-        leave_block = self.enter_block("p")
+        leave_block = self.enter_block("p")  # first: a block boundary disables open links
+        leave = self._link(node) if tag == "a" else self._mark(tag)
 
         def leave_both() -> None:
             if leave is not None:
@@ -152,7 +165,7 @@ class Renderer(Structures):
         """A block boundary: a space inside a list item or cell, else the end of a paragraph."""
         acc = self.accs[-1]
         if acc.flat:
-            acc.soft_break()
+            acc.space()
             return
         text, html = acc.take()
         self.emit_paragraph(self.kinds[-1], finish_text(text), html)

@@ -78,7 +78,15 @@ SINA = SiteRules(
     raw_strip=(
         ("sina.adlist", re.compile(r"<!--\s*article_adlist\[(?P<body>.*?)\]article_adlist\s*-->", re.S)),
     ),
-    comments=(("article_adlist", "sina.adlist"), ("news_keyword_pub", "sina.keyword_pub")),
+    comments=(
+        ("article_adlist", "sina.adlist"),
+        ("news_keyword_pub", "sina.keyword_pub"),
+        # Empty section markers of Sina's template.
+        ("正文下iframe", "sina.marker"),
+        ("总声明", "sina.marker"),
+        ("二维码", "sina.marker"),
+        ("编辑姓名及工作代码", "sina.marker"),
+    ),
     drop=(
         ("div.appendQr_wrap", "sina.qr_promo"),
         ("div.app-kaihu-qr", "sina.account_promo"),
@@ -108,6 +116,7 @@ ZHIHU_DAILY = SiteRules(
     ),
     # The question's title is kept as a heading: it frames the answer, and posts can hold several.
     headings=("div.question",),
+    blocks=('a[data-draft-node="block"]',),
 )
 
 ZHIHU_HOT = SiteRules(
@@ -118,6 +127,7 @@ ZHIHU_HOT = SiteRules(
         LineRule("zhihu_hot.byline", _rx(r"^(?P<value>[^\n]{1,64}?)\s*的回答$"), "byline", first_only=True),
     ),
     media_links=('a[href*="zhihu.com/zvideo/"]',),
+    blocks=('a[data-draft-node="block"]',),  # link cards
 )
 
 ITHOME = SiteRules(

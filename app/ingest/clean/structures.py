@@ -10,6 +10,7 @@ from app.ingest.clean.inline import Inline, finish_text
 from app.ingest.clean.textutil import has_words
 
 Exit = Callable[[], None] | None
+_MAX_INDENT = 8  # deeper lists keep this indentation; hostile nesting must not blow the text up
 
 
 @dataclass(slots=True)
@@ -171,7 +172,7 @@ class Structures:
         text = " ".join(finish_text(text).split("\n"))
         if text:
             marker = "  " if listing.marker_used else listing.marker
-            listing.lines.append("  " * listing.depth + marker + text)
+            listing.lines.append("  " * min(listing.depth, _MAX_INDENT) + marker + text)
             listing.marker_used = True
         if html:
             self.out.append(html)

@@ -82,9 +82,18 @@ def _can_cut(text: str, i: int) -> bool:
         return False
     if "\ud800" <= before <= "\udbff" or "\U0001f3fb" <= after <= "\U0001f3ff":  # surrogate / skin tone
         return False
+    if _is_regional(before) and _is_regional(after):  # flags are pairs of regional indicators
+        run = 0
+        while i - run - 1 >= 0 and _is_regional(text[i - run - 1]):
+            run += 1
+        return run % 2 == 0
     if after.isspace() or before.isspace():
         return True
     return not (_is_wordish(before) and _is_wordish(after))
+
+
+def _is_regional(ch: str) -> bool:
+    return "\U0001f1e6" <= ch <= "\U0001f1ff"
 
 
 def _is_wordish(ch: str) -> bool:

@@ -8,8 +8,9 @@ PAD_CHARS = (
     "\u200b\u202f\u205f\u3000\ufeff"
 )
 
-# Collapsible whitespace as a browser sees it, plus nbsp, which we normalize to a plain space.
-_COLLAPSIBLE = re.compile(r"[ \t\n\r\f\u00a0]+")
+# Collapsible whitespace as a browser sees it, plus nbsp and the wide spaces (U+3000 between two names),
+# which stored text normalizes to one plain space.
+_COLLAPSIBLE = re.compile(r"[ \t\n\r\f\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 # Control and invisible characters that never belong in stored text.
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b\ufeff]")
 _TAG = re.compile(r"<[^>]*>")

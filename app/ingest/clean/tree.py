@@ -61,22 +61,26 @@ def prune(root: LexborNode, sites: tuple[SiteRules, ...], dropped: list[Dropped]
 
 
 def _extract_byline(root: LexborNode, rule: BylineRule, dropped: list[Dropped]) -> str | None:
-    """Join the parts of the first byline block, removing them from the tree."""
-    container = root.css_first(rule.container)
-    if container is None:
-        return None
-    parts: list[str] = []
-    for selector in rule.parts:
-        node = container.css_first(selector)
-        if node is None:
+    """The first byline block's parts, joined; removed from the tree.
+
+    Later blocks (a post with several answers) stay in the text as one clean "NAME，BIO" line, so each
+    answer still says who wrote it.
+    """
+    byline = None
+    for index, container in enumerate(root.css(rule.container)):
+        nodes = [n for n in (container.css_first(selector) for selector in rule.parts) if n is not None]
+        parts = [collapse(n.text(deep=True)).strip().rstrip(rule.strip).strip() for n in nodes]
+        text = rule.joiner.join(part for part in parts if part)
+        for node in nodes[1:]:
+            node.decompose(recursive=False)
+        if not nodes:
             continue
-        text = collapse(node.text(deep=True)).strip().rstrip(rule.strip).strip()
-        if text:
-            parts.append(text)
-        node.decompose(recursive=False)
-    byline = rule.joiner.join(parts) or None
-    if byline:
-        dropped.append(Dropped(rule.rule, preview(byline)))
+        if index == 0 and text:
+            byline = text
+            dropped.append(Dropped(rule.rule, preview(text)))
+            nodes[0].decompose(recursive=False)
+        else:
+            nodes[0].replace_with(text)
     return byline
 
 
@@ -97,6 +101,8 @@ def _remove_all(
     """Detach the nodes (not destroy: a later match may sit inside an earlier one) and record them."""
     removed: set[int] = set()
     for node in nodes:
+        if node.mem_id in removed:  # a selector list can return a node once per matching part
+            continue
         if guard is not None:
             attrs = node.attributes
             if not guard.search(f"{attrs.get('class') or ''} {attrs.get('id') or ''}"):
@@ -124,8 +130,10 @@ def _describe(node: LexborNode) -> str:
     text = preview(node.text(deep=True))
     if text:
         return text
-    cls = (node.attributes.get("class") or "").split()
-    return f"<{node.tag}{'.' + '.'.join(cls) if cls else ''}>"
+    attrs = node.attributes
+    cls = (attrs.get("class") or "").split()
+    src = attrs.get("src")
+    return preview(f"<{node.tag}{'.' + '.'.join(cls) if cls else ''}{' ' + src if src else ''}>")
 
 
 def _remove_hidden(root: LexborNode, dropped: list[Dropped]) -> None:
