@@ -20,10 +20,11 @@ def _count(engine: Engine, table: object) -> int:
         return int(connection.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
 
 
-def _article(engine: Engine, key: str) -> dict[str, object]:
+def _article(engine: Engine, file_name: str) -> dict[str, object]:
+    """The stored article that came from the file of this name."""
     with engine.connect() as connection:
-        row = connection.execute(select(ARTICLE).where(ARTICLE.c.id == article_id(key))).mappings().one()
-        return dict(row)
+        rows = connection.execute(select(ARTICLE)).mappings().all()
+    return dict(next(row for row in rows if Path(row["file_path"]).name == file_name))
 
 
 def test_seed_is_loaded_with_its_clean_text_and_metadata(
@@ -33,6 +34,7 @@ def test_seed_is_loaded_with_its_clean_text_and_metadata(
     report = run_ingest(tmp_path)
     assert (report.added, report.failed) == (1, 0)
     row = _article(engine, "seed.md")
+    assert row["id"] == article_id("金融/新浪财经/新浪财经－国內/seed.md")
     assert row["title"] == "浙江：加快健全社会保障体系"
     assert row["categories"] == ["金融", "新浪财经", "新浪财经－国內"]
     assert row["original_title"] == "加快健全社会保障体系"

@@ -26,7 +26,6 @@ class StoredFile:
 
     id: str
     content_hash: str
-    file_path: str
 
 
 def _insert(connection: Connection) -> Any:
@@ -42,10 +41,10 @@ class Loader:
         self.categories = CategoryIndex()
 
     def stored_files(self) -> dict[str, StoredFile]:
-        """Every stored article by source path."""
-        query = select(ARTICLE.c.source_path, ARTICLE.c.id, ARTICLE.c.content_hash, ARTICLE.c.file_path)
+        """Every stored article by the absolute path of the file it came from."""
+        query = select(ARTICLE.c.file_path, ARTICLE.c.id, ARTICLE.c.content_hash)
         with self.engine.connect() as connection:
-            return {row[0]: StoredFile(row[1], row[2], row[3]) for row in connection.execute(query)}
+            return {row[0]: StoredFile(row[1], row[2]) for row in connection.execute(query)}
 
     def write(self, records: Sequence[ArticleRecord]) -> None:
         """Upsert `records` and replace their category links, all in one transaction."""

@@ -14,9 +14,16 @@ from app.ingest.reader import decode
 from app.slugs import slugify
 
 
-def article_id(key: str) -> str:
-    """The stable public id: 16 hex characters derived from the file's path below its ingest root."""
-    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+def post_path(categories: list[str], key: str) -> str:
+    """Where Hexo keeps the post: `<category>/<source>/<feed>/<file name>`, the corpus's own identity of
+    an item (a feed cannot hold two items of one title). Without categories: the path below the root."""
+    name = PurePosixPath(key).name
+    return "/".join([*categories, name]) if categories else key
+
+
+def article_id(path: str) -> str:
+    """The stable public id: 16 hex characters derived from the post's path (see `post_path`)."""
+    return hashlib.blake2b(path.encode("utf-8"), digest_size=8).hexdigest()
 
 
 @dataclass(slots=True)
@@ -68,9 +75,10 @@ def build_record(data: bytes, *, key: str, file_path: str, digest: str, zone: Zo
         meta.get("thumbnail")
     )
     images = _images(header, cleaned)
+    source_path = post_path(categories, key)
     return ArticleRecord(
-        id=article_id(key),
-        source_path=key,
+        id=article_id(source_path),
+        source_path=source_path,
         file_path=file_path,
         content_hash=digest,
         slug=slugify(title),

@@ -3,7 +3,7 @@
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -79,33 +79,60 @@ def ingest(
     report = IngestReport()
     loader = Loader(engine)
     stored = loader.stored_files()
-    files = _unique_files(discover(paths), report)
+    run = _Run(stored=stored, stored_ids={entry.id for entry in stored.values()})
+    files = list({source.path: source for source in discover(paths)}.values())
     progress = _Progress(len(files), on_progress)
-    tasks = _changed_files(files, stored, report, progress)
-    writes = 0
+    tasks = _changed_files(files, run, report, progress)
     batch: list[ArticleRecord] = []
     for outcome in _build_all(tasks, zone, jobs):
         progress.advance()
-        if isinstance(outcome, Problem):
-            report.failures.append(outcome)
-            continue
-        report.warnings.extend(Problem(outcome.source_path, w) for w in outcome.warnings)
-        if outcome.source_path in stored:
-            report.updated += 1
-        else:
-            report.added += 1
-        batch.append(outcome)
+        record = run.accept(outcome, report)
+        if record is not None:
+            batch.append(record)
         if len(batch) >= batch_size:
             loader.write(batch)
-            writes, batch = writes + len(batch), []
+            batch = []
     loader.write(batch)
-    writes += len(batch)
-    if prune:
-        report.pruned = loader.delete(_gone(paths, files, stored))
-    if writes or report.pruned:
+    replaced = [old for old in run.replaced if old not in run.seen]
+    gone = _gone(paths, files, run) if prune else []
+    loader.delete(replaced + gone)
+    report.pruned = len(gone)
+    if report.added or report.updated or gone:
         loader.refresh_category_counts()
     report.seconds = time.perf_counter() - started
     return report
+
+
+@dataclass(slots=True)
+class _Run:
+    """What one ingest knows: the stored files and the articles this run has claimed."""
+
+    stored: dict[str, StoredFile]
+    stored_ids: set[str]
+    seen: dict[str, str] = field(default_factory=dict)  # article id -> file that gave it this run
+    replaced: list[str] = field(default_factory=list)  # ids a file gave before its post path changed
+
+    def accept(self, outcome: Outcome, report: IngestReport) -> ArticleRecord | None:
+        """Count an outcome; None for a failure or for a second file claiming an article already claimed."""
+        if isinstance(outcome, Problem):
+            report.failures.append(outcome)
+            return None
+        if outcome.id in self.seen:
+            other = self.seen[outcome.id]
+            report.failures.append(
+                Problem(outcome.file_path, f"same post (categories and file name) as {other}")
+            )
+            return None
+        self.seen[outcome.id] = outcome.file_path
+        report.warnings.extend(Problem(outcome.file_path, warning) for warning in outcome.warnings)
+        previous = self.stored.get(outcome.file_path)
+        if previous is not None and previous.id != outcome.id:
+            self.replaced.append(previous.id)
+        if previous is not None or outcome.id in self.stored_ids:
+            report.updated += 1
+        else:
+            report.added += 1
+        return outcome
 
 
 class _Progress:
@@ -118,38 +145,26 @@ class _Progress:
             self.callback(self.done, self.total)
 
 
-def _unique_files(found: Iterable[SourceFile], report: IngestReport) -> list[SourceFile]:
-    """Drop a file whose key another root already gave (the id would collide), reporting it."""
-    by_key: dict[str, SourceFile] = {}
-    for source in found:
-        first = by_key.setdefault(source.key, source)
-        if first is not source and first.path != source.path:
-            report.failures.append(Problem(str(source.path), f"same relative path as {first.path}"))
-    return list(dict.fromkeys(by_key.values()))
-
-
 def _changed_files(
-    files: Sequence[SourceFile], stored: dict[str, StoredFile], report: IngestReport, progress: _Progress
+    files: Sequence[SourceFile], run: _Run, report: IngestReport, progress: _Progress
 ) -> list[_Task]:
     """Hash every file; those whose bytes (and cleaner version) match the database are skipped unparsed."""
     tasks: list[_Task] = []
     for source in files:
-        known = stored.get(source.key)
+        path = str(source.path)
         try:
             data = source.path.read_bytes()
         except OSError as exc:
-            report.failures.append(Problem(str(source.path), _os_reason(exc)))
+            report.failures.append(Problem(path, _os_reason(exc)))
             progress.advance()
             continue
-        if (
-            known
-            and known.content_hash == content_hash(data, CLEANER_VERSION)
-            and known.file_path == str(source.path)
-        ):
+        known = run.stored.get(path)
+        if known is not None and known.content_hash == content_hash(data, CLEANER_VERSION):
+            run.seen[known.id] = path
             report.unchanged += 1
             progress.advance()
         else:
-            tasks.append(_Task(source.key, str(source.path)))
+            tasks.append(_Task(source.key, path))
     return tasks
 
 
@@ -159,14 +174,14 @@ def _os_reason(exc: OSError) -> str:
     return f"cannot read file: {exc.strerror or exc}"
 
 
-def _gone(paths: Sequence[Path], files: Sequence[SourceFile], stored: dict[str, StoredFile]) -> list[str]:
-    """Ids of stored articles that lived under one of the given folders and were not found there now."""
-    folders = [str(p.absolute()) + os.sep for p in paths if p.is_dir()]
-    present = {source.key for source in files}
+def _gone(paths: Sequence[Path], files: Sequence[SourceFile], run: _Run) -> list[str]:
+    """Ids of stored articles whose files lived under one of the given folders and are not there now."""
+    folders = tuple(str(p.absolute()) + os.sep for p in paths if p.is_dir())
+    present = {str(source.path) for source in files}
     return [
         entry.id
-        for key, entry in stored.items()
-        if key not in present and any(entry.file_path.startswith(folder) for folder in folders)
+        for path, entry in run.stored.items()
+        if path not in present and path.startswith(folders) and entry.id not in run.seen
     ]
 
 

@@ -54,14 +54,18 @@ def clean_body(html: str, *, categories: Sequence[str] = ()) -> CleanBody:
         body_text=body_text,
         body_html=body_html,
         paragraphs=tuple(body_text.split("\n\n")) if body_text else (),
-        original_title=fields.get("original_title"),
-        editor=fields.get("editor"),
-        byline=plan.byline or fields.get("byline"),
+        original_title=_nfc(fields.get("original_title")),
+        editor=_nfc(fields.get("editor")),
+        byline=_nfc(plan.byline or fields.get("byline")),
         source_url=plan.source_url,
         images=tuple(renderer.images),
         media=tuple(renderer.media),
         dropped=tuple(dropped),
     )
+
+
+def _nfc(value: str | None) -> str | None:
+    return unicodedata.normalize("NFC", value) if value else None
 
 
 def _empty(dropped: list[Dropped]) -> CleanBody:

@@ -1,16 +1,18 @@
 """Render the pruned tree into paragraphs of text and the matching HTML, in one walk."""
 
-import html
 import re
 import unicodedata
 from collections.abc import Iterator
-from html import escape
+from html import escape, unescape
 
 from selectolax.lexbor import LexborNode
 
+from app.ingest.clean.figures import Figure, Figures
 from app.ingest.clean.inline import Mark, finish_text
+from app.ingest.clean.lists import Lists
 from app.ingest.clean.model import Dropped
-from app.ingest.clean.structures import Exit, Figure, Structures
+from app.ingest.clean.output import Exit
+from app.ingest.clean.tables import Tables
 from app.ingest.clean.textutil import collapse, has_words, preview
 from app.ingest.clean.tree import Plan
 from app.ingest.clean.urls import absolute, image_source, is_placeholder_image, link_target
@@ -32,10 +34,16 @@ _BLOCKS = frozenset({
 })  # fmt: skip
 _ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
 _MIN_DUPLICATE = 10  # shorter repeats ("哈哈") may be deliberate
-_STOP = object()  # sentinel: do not descend into the element
 
 
-class Renderer(Structures):
+def _stop() -> None:
+    """Sentinel exit action: the element's content is not walked."""
+
+
+STOP: Exit = _stop
+
+
+class Renderer(Lists, Tables, Figures):
     """Walks the tree once; every block becomes one text paragraph and one HTML element."""
 
     def __init__(self, plan: Plan) -> None:
@@ -64,10 +72,10 @@ class Renderer(Structures):
                 self._text(node.text_content or "")
             elif tag == "-comment":
                 self._comment(node.comment_content or "")
-            elif tag[0] != "-":
+            elif tag and tag[0] != "-":
                 action = self._enter(node, tag)
-                if action is not _STOP:
-                    stack.append((node.iter(include_text=True), action))  # type: ignore[arg-type]
+                if action is not STOP:
+                    stack.append((node.iter(include_text=True), action))
         self.block_break()
 
     def _text(self, text: str) -> None:
@@ -77,30 +85,30 @@ class Renderer(Structures):
             return
         # Feeds that escaped twice leave "&amp;quot;" behind; prose gets a second decoding, code does not.
         if "&" in text and _ENTITY.search(text) and not any(mark.tag == "code" for mark in acc.marks):
-            text = html.unescape(text)
+            text = unescape(text)
         acc.add_text(collapse(text))
 
-    def _enter(self, node: LexborNode, tag: str) -> object:
-        """Handle an element's start; return its exit action, None, or _STOP to skip its content."""
+    def _enter(self, node: LexborNode, tag: str) -> Exit:
+        """Handle an element's start; return its exit action, None, or STOP to skip its content."""
         if tag in _SKIP:
             self._skipped(node, tag)
-            return _STOP
+            return STOP
         if tag in _MEDIA:
             self._media(node, tag)
-            return _STOP
+            return STOP
         if tag == "br":
             if self.accs[-1].line_break():
                 self.block_break()
-            return _STOP
+            return STOP
         if tag == "img":
             self._image(node)
-            return _STOP
+            return STOP
         if tag == "hr":
             self.block_break()
-            return _STOP
+            return STOP
         if tag == "pre":
             self.code_block(node)
-            return _STOP
+            return STOP
         if tag == "a" or tag in _MARKS:
             if self.plan.blocks and node.mem_id in self.plan.blocks:
                 return self._as_block(node, tag)

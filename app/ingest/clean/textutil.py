@@ -25,6 +25,11 @@ def collapse(text: str) -> str:
     return _COLLAPSIBLE.sub(" ", _INVISIBLE.sub("", text))
 
 
+def strip_invisible(text: str) -> str:
+    """Drop control and zero-width characters (tabs and newlines stay)."""
+    return _INVISIBLE.sub("", text)
+
+
 def has_words(text: str) -> bool:
     """Whether the text holds at least one letter or digit."""
     return _WORD_CHAR.search(text) is not None
