@@ -107,10 +107,8 @@ class _Paragraphs(HTMLParser):
 
 
 def squash(text: str) -> str:
-    """NFC with every whitespace character removed: the form paragraphs are compared in.
-
-    Case is folded too: HTMLParser reports the end tag of a literal `</Name>` in code as `</name>`.
-    """
+    """NFC, case-folded, every whitespace character removed: the form paragraphs are compared in."""
+    # Case folding because HTMLParser reports the end tag of a literal `</Name>` in code as `</name>`.
     return _SPACE.sub("", unicodedata.normalize("NFC", text)).casefold()
 
 
@@ -258,9 +256,20 @@ def _row(name: str, entry: SourceStats) -> None:
     median_millis = statistics.median(entry.millis) if entry.millis else 0.0
     markers = sum(entry.markers.values())
     print(
-        f"{name[:22]:<22} {entry.files:>5} {median_paragraphs:>5g} {markers:>7} {entry.empty:>5} "
+        f"{_pad(name, 22)} {entry.files:>5} {median_paragraphs:>5g} {markers:>7} {entry.empty:>5} "
         f"{entry.missing:>7} {median_millis:>7.3f}"
     )
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align in `width` terminal columns (CJK characters take two)."""
+    out, used = "", 0
+    for ch in text:
+        cells = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        if used + cells > width:
+            break
+        out, used = out + ch, used + cells
+    return out + " " * (width - used)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

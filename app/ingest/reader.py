@@ -25,38 +25,41 @@ class SourceFile:
     key: str
 
 
-def _key(path: Path, root: Path) -> str:
-    relative = path.name if path == root else path.relative_to(root).as_posix()
-    return unicodedata.normalize("NFC", relative)
-
-
-def _walk(root: Path) -> Iterator[Path]:
-    """Yield `.md` files below `root`, following directory links once each (no loops)."""
+def _walk(root: str) -> Iterator[str]:
+    """Paths of `.md` files below `root` in a stable order, following directory links once each (no loops)."""
     seen: set[tuple[int, int]] = set()
-    for folder, dirs, files in os.walk(root, followlinks=True):
-        stat = os.stat(folder)
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        try:
+            stat = os.stat(folder)
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            continue  # unreadable or vanished folder: nothing to load from it
         if (stat.st_dev, stat.st_ino) in seen:
-            dirs.clear()
             continue
         seen.add((stat.st_dev, stat.st_ino))
-        dirs.sort()
-        for name in sorted(files):
-            candidate = Path(folder, name)
-            if name.lower().endswith(".md") and candidate.is_file():
-                yield candidate
+        subfolders = []
+        for entry in entries:
+            if entry.is_dir():
+                subfolders.append(entry.path)
+            elif entry.name.lower().endswith(".md") and entry.is_file():
+                yield entry.path
+        pending.extend(reversed(subfolders))
 
 
 def discover(paths: Iterable[Path]) -> Iterator[SourceFile]:
     """Every `.md` file named or found (recursively) under the given paths, in a stable order."""
     for given in paths:
-        root = given.resolve()
+        root = Path(os.path.abspath(given))  # absolute, with ".." folded, links kept
         if root.is_file():
-            yield SourceFile(path=root, root=root.parent, key=_key(root, root))
+            yield SourceFile(path=root, root=root.parent, key=unicodedata.normalize("NFC", root.name))
             continue
-        for path in _walk(given):
-            yield SourceFile(
-                path=path.absolute(), root=given.absolute(), key=_key(path.absolute(), given.absolute())
-            )
+        prefix = len(str(root)) + 1
+        for path in _walk(str(root)):
+            key = unicodedata.normalize("NFC", path[prefix:].replace(os.sep, "/"))
+            yield SourceFile(path=Path(path), root=root, key=key)
 
 
 def content_hash(data: bytes, version: int) -> str:

@@ -1,17 +1,10 @@
-"""One file's bytes -> the row ingest stores (pure: no database, safe to run in worker processes)."""
+"""The row ingest stores for one article, and the id it is known by."""
 
 import hashlib
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
-from zoneinfo import ZoneInfo
-
-from app.ingest import frontmatter_split, metadata
-from app.ingest.clean import CleanBody, clean_body, detect_language, is_placeholder_image, make_excerpt
-from app.ingest.clean import reading_minutes as count_reading_minutes
-from app.ingest.reader import decode
-from app.slugs import slugify
 
 
 def post_path(categories: list[str], key: str) -> str:
@@ -60,59 +53,3 @@ class ArticleRecord:
         return {
             column.name: getattr(self, column.name) for column in fields(self) if column.name != "warnings"
         }
-
-
-def build_record(data: bytes, *, key: str, file_path: str, digest: str, zone: ZoneInfo) -> ArticleRecord:
-    """Decode, split, normalize and clean one file; raises UnreadableFile with a one-line reason."""
-    meta, body, warnings = frontmatter_split.split(decode(data))
-    title = metadata.clean_title(meta.get("title"), fallback=PurePosixPath(key).stem)
-    categories = metadata.clean_categories(meta.get("categories"))
-    published_at, date_warning = metadata.parse_date(meta.get("date"), zone)
-    if date_warning:
-        warnings.append(date_warning)
-    cleaned = clean_body(_unescape_braces(body), categories=categories)
-    header = metadata.clean_text_field(meta.get("headimg")) or metadata.clean_text_field(
-        meta.get("thumbnail")
-    )
-    images = _images(header, cleaned)
-    source_path = post_path(categories, key)
-    return ArticleRecord(
-        id=article_id(source_path),
-        source_path=source_path,
-        file_path=file_path,
-        content_hash=digest,
-        slug=slugify(title),
-        title=title,
-        author=metadata.clean_text_field(meta.get("author")),
-        published_at=published_at,
-        categories=categories,
-        image=next((url for url in images if not is_placeholder_image(url)), None),
-        excerpt=make_excerpt(cleaned.body_text),
-        body_text=cleaned.body_text,
-        body_html=cleaned.body_html,
-        original_title=cleaned.original_title,
-        editor=cleaned.editor,
-        byline=cleaned.byline,
-        source_url=cleaned.source_url,
-        language=detect_language(f"{title}\n{cleaned.body_text}"),
-        images=images,
-        media=list(cleaned.media),
-        char_count=len(cleaned.body_text),
-        reading_minutes=count_reading_minutes(cleaned.body_text),
-        extra=metadata.extra_fields(meta),
-        warnings=warnings,
-    )
-
-
-def _unescape_braces(body: str) -> str:
-    # The crawler escaped every brace; other entities are left for the HTML parser to decode.
-    return body.replace("&#123;", "{").replace("&#125;", "}")
-
-
-def _images(header: str | None, cleaned: CleanBody) -> list[str]:
-    """Header image first, then the body's, de-duplicated in order."""
-    ordered = ([header] if header and header.startswith(("http://", "https://", "//")) else []) + list(
-        cleaned.images
-    )
-    ordered = [("https:" + url) if url.startswith("//") else url for url in ordered]
-    return list(dict.fromkeys(ordered))

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from app.ingest.clean import CLEANER_VERSION
 from app.ingest.loader import Loader, StoredFile
 from app.ingest.reader import SourceFile, UnreadableFile, content_hash, discover
-from app.ingest.record import ArticleRecord, build_record
+from app.ingest.record import ArticleRecord
 
 # Below this many changed files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 200
@@ -176,7 +176,7 @@ def _os_reason(exc: OSError) -> str:
 
 def _gone(paths: Sequence[Path], files: Sequence[SourceFile], run: _Run) -> list[str]:
     """Ids of stored articles whose files lived under one of the given folders and are not there now."""
-    folders = tuple(str(p.absolute()) + os.sep for p in paths if p.is_dir())
+    folders = tuple(os.path.abspath(p) + os.sep for p in paths if p.is_dir())
     present = {str(source.path) for source in files}
     return [
         entry.id
@@ -188,6 +188,7 @@ def _gone(paths: Sequence[Path], files: Sequence[SourceFile], run: _Run) -> list
 def build_chunk(tasks: Sequence[_Task], zone_name: str) -> list[Outcome]:
     """Build records for a chunk of files; every failure becomes a Problem, never an exception."""
     zone = ZoneInfo(zone_name)
+
     return [_build_one(task, zone) for task in tasks]
 
 
@@ -195,6 +196,8 @@ def _build_one(task: _Task, zone: ZoneInfo) -> Outcome:
     try:
         data = Path(task.path).read_bytes()
         digest = content_hash(data, CLEANER_VERSION)
+        from app.ingest.build import build_record  # the parsers load only once a file has changed
+
         return build_record(data, key=task.key, file_path=task.path, digest=digest, zone=zone)
     except UnreadableFile as exc:
         return Problem(task.path, str(exc))

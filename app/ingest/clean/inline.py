@@ -17,10 +17,7 @@ class Mark:
 
 
 class Inline:
-    """One paragraph's worth of inline content (or one list item, table cell, caption when `flat`).
-
-    A flat accumulator never breaks: block boundaries and <br> inside it become a space.
-    """
+    """One paragraph's inline content; `flat` ones (list item, cell, caption) turn breaks into spaces."""
 
     __slots__ = ("text", "html", "marks", "flat", "_pending", "_line_start", "_has_content", "_br_at")
 

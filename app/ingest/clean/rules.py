@@ -72,7 +72,7 @@ GENERIC = SiteRules(
 
 SINA = SiteRules(
     name="sina",
-    sources=("新浪财经", "新浪"),
+    sources=("新浪财经",),
     markers=(("appendQr_wrap",), ("article_adlist",), ("news_keyword_pub",), ("video-2017",)),
     # Ad lists hide HTML inside a comment; an inner "-->" would end the comment early and leak the rest.
     raw_strip=(

@@ -50,18 +50,18 @@ def make_excerpt(text: str, limit: int = 120) -> str:
 
 
 def _flatten(text: str) -> str:
-    """One line: paragraph and line breaks become a space (none between two CJK characters)."""
-    text = text.strip(PAD_CHARS)
-    if "\n" not in text:
-        return text
-    return re.sub(r"\s*\n\s*", _join_lines, text)
-
-
-def _join_lines(match: re.Match[str]) -> str:
-    text, start, end = match.string, match.start(), match.end()
-    before = text[start - 1] if start else ""
-    after = text[end] if end < len(text) else ""
-    return "" if ord(before or "a") > 0x2E80 and ord(after or "a") > 0x2E80 else " "
+    """One line: breaks become a space, except after CJK punctuation (which needs none)."""
+    lines = [line.strip(PAD_CHARS) for line in text.split("\n")]
+    out = ""
+    for line in lines:
+        if not line:
+            continue
+        if out:
+            glued = ord(out[-1]) > 0x2E80 and not out[-1].isalnum()
+            out += line if glued else " " + line
+        else:
+            out = line
+    return out
 
 
 def _cut_point(text: str, limit: int) -> int:
@@ -118,7 +118,8 @@ def detect_language(text: str) -> str | None:
     counts = {code: len(p.findall(sample)) for code, p in _SCRIPTS}
     cjk = han + kana + hangul
     best_other = max(counts, key=lambda code: counts[code])
-    if cjk and cjk >= len(latin) and cjk >= counts[best_other]:
+    # A Han character says about as much as half an English word; code in an answer must not win.
+    if cjk and cjk * 2 >= len(latin) and cjk >= counts[best_other]:
         if kana and (kana >= 0.1 * cjk or not han):
             return "ja"
         if hangul and hangul >= 0.1 * cjk:

@@ -61,11 +61,8 @@ def prune(root: LexborNode, sites: tuple[SiteRules, ...], dropped: list[Dropped]
 
 
 def _extract_byline(root: LexborNode, rule: BylineRule, dropped: list[Dropped]) -> str | None:
-    """The first byline block's parts, joined; removed from the tree.
-
-    Later blocks (a post with several answers) stay in the text as one clean "NAME，BIO" line, so each
-    answer still says who wrote it.
-    """
+    """The first byline block's parts, joined and removed; later blocks become one clean "NAME，BIO" line."""
+    # Posts with several answers keep each later author in the text, so every answer says who wrote it.
     byline = None
     for index, container in enumerate(root.css(rule.container)):
         nodes = [n for n in (container.css_first(selector) for selector in rule.parts) if n is not None]
