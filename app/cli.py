@@ -111,6 +111,24 @@ def serve(
 
 
 @cli.command()
+def inspect(
+    path: Annotated[Path, typer.Argument(help="One Markdown file.", exists=True, dir_okay=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """Show what ingest would store for one file: fields, clean text, and each dropped block with its rule."""
+    from app.ingest.reader import UnreadableFile
+    from app.inspect_file import inspect as inspect_file
+    from app.inspect_file import print_inspection
+
+    try:
+        report = inspect_file(path, _settings().zone)
+    except UnreadableFile as exc:
+        console.print(f"[red]failed[/red] {path}: {exc}")
+        raise typer.Exit(1) from None
+    print_inspection(report, Console(), as_json=as_json)
+
+
+@cli.command()
 def migrate(
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
 ) -> None:

@@ -1,5 +1,6 @@
 """The `articles` command as a user runs it: exit codes, summary, failures listed."""
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -8,7 +9,7 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from app.config import get_settings
-from tests.conftest import WritePost
+from tests.conftest import FIXTURES, WritePost
 
 runner = CliRunner()
 
@@ -64,3 +65,21 @@ def test_help_documents_every_command() -> None:
     for command in ("ingest", "serve", "migrate"):
         assert command in result.output
     assert "Exit status" in result.output
+
+
+def test_inspect_shows_fields_clean_text_and_dropped_blocks() -> None:
+    result = runner.invoke(cli, ["inspect", "--json", str(FIXTURES / "seed.md")])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["title"] == "浙江：加快健全社会保障体系"
+    assert report["editor"] == "王珊珊"
+    assert report["body_text"].startswith("孙胜梅 傅思聪")
+    rules = {block["rule"] for block in report["dropped"]}
+    assert any(rule.startswith("sina.") for rule in rules), rules
+    assert any("海量资讯" in block["text"] or "appendQr" in block["text"] for block in report["dropped"])
+
+
+def test_inspect_reports_an_unreadable_file(write_post: WritePost) -> None:
+    result = runner.invoke(cli, ["inspect", str(write_post("bad.md", raw=""))])
+    assert result.exit_code == 1
+    assert "empty file" in result.output

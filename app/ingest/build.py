@@ -13,6 +13,13 @@ from app.slugs import slugify
 
 def build_record(data: bytes, *, key: str, file_path: str, digest: str, zone: ZoneInfo) -> ArticleRecord:
     """Decode, split, normalize and clean one file; raises UnreadableFile with a one-line reason."""
+    return explain(data, key=key, file_path=file_path, digest=digest, zone=zone)[0]
+
+
+def explain(
+    data: bytes, *, key: str, file_path: str, digest: str, zone: ZoneInfo
+) -> tuple[ArticleRecord, CleanBody]:
+    """The record and the cleaner's full answer (with what it dropped and why), for `articles inspect`."""
     meta, body, warnings = frontmatter_split.split(decode(data))
     title = metadata.clean_title(meta.get("title"), fallback=PurePosixPath(key).stem)
     categories = metadata.clean_categories(meta.get("categories"))
@@ -25,18 +32,18 @@ def build_record(data: bytes, *, key: str, file_path: str, digest: str, zone: Zo
     )
     images = _images(header, cleaned)
     source_path = post_path(categories, key)
-    return ArticleRecord(
+    record = ArticleRecord(
         id=article_id(source_path),
         source_path=source_path,
         file_path=file_path,
         content_hash=digest,
-        slug=slugify(title),
+        slug=slugify(title) or article_id(source_path),
         title=title,
         author=metadata.clean_text_field(meta.get("author")),
         published_at=published_at,
         categories=categories,
         image=next((url for url in images if not is_placeholder_image(url)), None),
-        excerpt=make_excerpt(cleaned.body_text),
+        excerpt=make_excerpt(" ".join(cleaned.paragraphs)),  # one line for listings
         body_text=cleaned.body_text,
         body_html=cleaned.body_html,
         original_title=cleaned.original_title,
@@ -51,6 +58,7 @@ def build_record(data: bytes, *, key: str, file_path: str, digest: str, zone: Zo
         extra=metadata.extra_fields(meta),
         warnings=warnings,
     )
+    return record, cleaned
 
 
 def _unescape_braces(body: str) -> str:

@@ -221,7 +221,11 @@ def _build_all(tasks: Sequence[_Task], zone: ZoneInfo, jobs: int | None) -> Iter
         for chunk in _chunks(tasks):
             yield from build_chunk(chunk, zone.key)
         return
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+    # A fork server that has imported the parsers once forks each worker ready to go, without forking
+    # this process (whose progress-bar thread makes plain fork unsafe).
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["app.ingest.build"])
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         pending: deque[Future[list[Outcome]]] = deque()
         for chunk in _chunks(tasks):
             pending.append(pool.submit(build_chunk, chunk, zone.key))
