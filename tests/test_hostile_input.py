@@ -1,0 +1,122 @@
+"""Hostile files: each becomes a correct article or a reported failure; no run crashes, hangs or bloats."""
+
+import os
+import resource
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from app.ingest import runner
+from tests.conftest import UTC_ZONE, IngestFn, WritePost, post_text
+
+ARTICLES_CLI = Path(sys.executable).parent / "articles"
+
+
+def _outcomes(report: runner.IngestReport) -> dict[str, str]:
+    """File name -> failure reason, for the failed files."""
+    return {Path(problem.path).name: problem.reason for problem in report.failures}
+
+
+def test_every_kind_of_hostile_file_is_handled(write_post: WritePost, run_ingest: IngestFn) -> None:
+    write_post("mixed-quotes.md", raw="\n---\ntitle: 'It's \"quoted\"'\nauthor: x\n---\n<p>正文</p>\n")
+    write_post("no-front-matter.md", raw="<p>只有正文，没有头信息。</p>\n")
+    write_post("empty.md", raw="")
+    write_post("binary.md", raw=bytes(range(256)) * 4)
+    write_post("gbk.md", raw=post_text(title="国内新闻").encode("gbk"))
+    write_post("bom-crlf.md", raw=b"\xef\xbb\xbf" + post_text(title="换行").replace("\n", "\r\n").encode())
+    write_post(
+        "bomb.md", raw="\n---\na: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a]\nc: [*b, *b]\n---\n"
+    )
+    write_post("long-title.md", title="长" * 10_000)
+    write_post("categories-string.md", categories="单个分类")
+    write_post("categories-nested.md", categories="\n - 设计\n - - Dribbble\n   - 关键词")
+    write_post("categories-number.md", categories="2021")
+    write_post("ancient.md", date="0001-01-01 00:00:00")
+    write_post("future.md", date="9999-12-31 23:59:59")
+    write_post("not-markdown.txt", raw="ignored")
+    write_post("image.png", raw=b"\x89PNG\r\n\x1a\n")
+    report = run_ingest(write_post("normal.md").parent)
+    assert _outcomes(report).keys() == {"empty.md", "binary.md", "bomb.md"}
+    assert report.added == 11
+
+
+def test_hostile_articles_are_stored_correctly(
+    write_post: WritePost, run_ingest: IngestFn, engine: Engine
+) -> None:
+    from tests.test_ingest import _article
+
+    write_post("mixed-quotes.md", raw="\n---\ntitle: 'It's \"quoted\"'\nauthor: x\n---\n<p>正文</p>\n")
+    write_post("no-front-matter.md", raw="<p>只有正文，没有头信息。</p>\n")
+    write_post("long-title.md", title="长" * 10_000)
+    write_post("categories-nested.md", categories="\n - 设计\n - - Dribbble\n   - 关键词")
+    write_post("future.md", date="9999-12-31 23:59:59")
+    run_ingest(write_post("ancient.md", date="0001-01-01 00:00:00").parent)
+    assert _article(engine, "mixed-quotes.md")["title"] == 'It\'s "quoted"'
+    assert _article(engine, "no-front-matter.md")["title"] == "no-front-matter"
+    assert _article(engine, "no-front-matter.md")["body_text"] == "只有正文，没有头信息。"
+    assert _article(engine, "long-title.md")["title"] == "长" * 10_000
+    assert len(str(_article(engine, "long-title.md")["slug"])) <= 80
+    assert _article(engine, "categories-nested.md")["categories"] == ["设计", "Dribbble", "关键词"]
+    assert str(_article(engine, "future.md")["published_at"]).startswith("9999-12-31 23:59:59")
+    assert str(_article(engine, "ancient.md")["published_at"]).startswith("0001-01-01 00:00:00")
+
+
+def test_a_file_that_vanishes_during_the_run_is_reported(
+    write_post: WritePost, run_ingest: IngestFn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keep = write_post("keep.md")
+    doomed = write_post("doomed.md", title="将消失")
+    original = runner._changed_files
+
+    def vanish_then_scan(*args: object, **kwargs: object) -> list[object]:
+        doomed.unlink()  # after discovery, before the file is read
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner, "_changed_files", vanish_then_scan)
+    report = run_ingest(keep.parent)
+    assert _outcomes(report) == {"doomed.md": "file vanished during the ingest"}
+    assert report.added == 1
+
+
+def test_a_20_mb_body_loads_in_bounded_memory(tmp_path: Path) -> None:
+    folder = tmp_path / "big"
+    folder.mkdir()
+    paragraph = "<p>　　" + "很长的正文段落。" * 50 + "</p>\n"
+    body = "<div>\n" + paragraph * (20_000_000 // len(paragraph.encode())) + "</div>\n"
+    (folder / "huge.md").write_text(post_text(title="巨大的文章", body=body), encoding="utf-8")
+    code = (
+        "import resource, sys; from app.cli import main; sys.argv = ['articles', 'ingest', '-q', sys.argv[1]]\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n"
+        "    print('maxrss_kb', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(exit.code)\n"
+    )
+    environment = os.environ | {"DATABASE_URL": f"sqlite:///{tmp_path / 'big.db'}"}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(folder)],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    maxrss_mb = int(done.stdout.split("maxrss_kb")[1].split()[0]) / 1024
+    assert maxrss_mb < 600, f"ingest of a 20 MB file peaked at {maxrss_mb:.0f} MB"
+
+
+def test_ingest_never_hangs_on_a_symlink_loop(write_post: WritePost, run_ingest: IngestFn) -> None:
+    post = write_post("a/b/post.md")
+    os.symlink(post.parent.parent.parent, post.parent / "up")
+    os.symlink(post.parent, post.parent / "self")
+    result: list[runner.IngestReport] = []
+    worker = threading.Thread(target=lambda: result.append(run_ingest(post.parent.parent.parent)))
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive() and result[0].added == 1
+
+
+def test_peak_memory_of_this_process_stays_reasonable() -> None:
+    # The suite itself (which ingests every fixture above) must not balloon either.
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 < 2048
