@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from app.ingest import runner
-from tests.conftest import UTC_ZONE, IngestFn, WritePost, post_text
+from tests.conftest import IngestFn, WritePost, post_text
 
 ARTICLES_CLI = Path(sys.executable).parent / "articles"
 
@@ -89,7 +89,7 @@ def test_a_20_mb_body_loads_in_bounded_memory(tmp_path: Path) -> None:
     body = "<div>\n" + paragraph * (20_000_000 // len(paragraph.encode())) + "</div>\n"
     (folder / "huge.md").write_text(post_text(title="巨大的文章", body=body), encoding="utf-8")
     code = (
-        "import resource, sys; from app.cli import main; sys.argv = ['articles', 'ingest', '-q', sys.argv[1]]\n"
+        "import resource, sys\nfrom app.cli import main\nsys.argv = ['articles', 'ingest', '-q', sys.argv[1]]\n"
         "try:\n    main()\nexcept SystemExit as exit:\n"
         "    print('maxrss_kb', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(exit.code)\n"
     )
