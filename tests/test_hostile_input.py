@@ -89,7 +89,8 @@ def test_a_20_mb_body_loads_in_bounded_memory(tmp_path: Path) -> None:
     body = "<div>\n" + paragraph * (20_000_000 // len(paragraph.encode())) + "</div>\n"
     (folder / "huge.md").write_text(post_text(title="巨大的文章", body=body), encoding="utf-8")
     code = (
-        "import resource, sys\nfrom app.cli import main\nsys.argv = ['articles', 'ingest', '-q', sys.argv[1]]\n"
+        "import resource, sys\nfrom app.cli import main\n"
+        "sys.argv = ['articles', 'ingest', '-q', sys.argv[1]]\n"
         "try:\n    main()\nexcept SystemExit as exit:\n"
         "    print('maxrss_kb', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(exit.code)\n"
     )
