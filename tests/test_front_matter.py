@@ -111,3 +111,15 @@ def test_decode_accepts_bom_crlf_and_gbk() -> None:
 def test_undecodable_bytes_are_refused_with_a_reason(data: bytes, reason: str) -> None:
     with pytest.raises(UnreadableFile, match=reason):
         decode(data)
+
+
+@pytest.mark.parametrize(
+    ("raw", "title"),
+    [
+        ("<script>alert(1)</script>标题", "标题"),
+        ("&lt;b&gt;粗体&lt;/b&gt; 标题", "粗体 标题"),
+        ("A_B 测试 1 < 2", "A_B 测试 1 < 2"),
+    ],
+)
+def test_markup_in_titles_is_reduced_to_text(raw: str, title: str) -> None:
+    assert metadata.clean_title(raw, "x") == title

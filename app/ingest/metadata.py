@@ -8,9 +8,22 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from selectolax.lexbor import LexborHTMLParser
+
 # Keys this project understands; everything else is kept verbatim in `extra`.
 KNOWN_KEYS = frozenset({"title", "categories", "headimg", "author", "comments", "date", "thumbnail"})
 _SPACES = re.compile(r"\s+")
+_MARKUP = re.compile(r"<[A-Za-z/!?]")
+
+
+def strip_markup(value: str) -> str:
+    """Text of a front-matter value that smuggles HTML (`<script>` and all), since clients show it as text.
+    The crawler turned `<` and `>` of real titles into `_`, so markup here is never meant literally."""
+    if _MARKUP.search(value) is None:
+        return value
+    tree = LexborHTMLParser(f"<body>{value}</body>")
+    tree.strip_tags(["script", "style", "template", "noscript"])
+    return tree.body.text(separator=" ") if tree.body is not None else ""
 
 
 def unescape(value: str) -> str:
@@ -24,7 +37,7 @@ def unescape(value: str) -> str:
 
 def clean_title(value: Any, fallback: str) -> str:
     """The title on one line, entities decoded; the file name when there is none."""
-    title = _SPACES.sub(" ", unescape(str(value))).strip() if value is not None else ""
+    title = _SPACES.sub(" ", strip_markup(unescape(str(value)))).strip() if value is not None else ""
     return title or _SPACES.sub(" ", unicodedata.normalize("NFC", fallback)).strip()
 
 
@@ -32,7 +45,7 @@ def clean_text_field(value: Any) -> str | None:
     """A short scalar field (author, image URL) as a stripped string, or None when empty."""
     if value is None or isinstance(value, dict | list):
         return None
-    text = unescape(str(value)).strip()
+    text = strip_markup(unescape(str(value))).strip()
     return text or None
 
 
@@ -55,7 +68,7 @@ def _flatten(value: Any, into: list[str]) -> None:
             _flatten(key, into)
             _flatten(item, into)
         return
-    name = _SPACES.sub(" ", unescape(str(value))).strip()
+    name = _SPACES.sub(" ", strip_markup(unescape(str(value)))).strip()
     if name and name not in into:
         into.append(name)
 
