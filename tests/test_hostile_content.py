@@ -21,8 +21,10 @@ HOSTILE_BODY = """
 <p><a href="https://example.com/ok" onclick="x()">好链接</a></p>
 </div>
 """
-FORBIDDEN = ("<script", "javascript:", "onerror", "onload", "onclick", "onmouseover", "<iframe", "<svg", "expression(",
-             "data:text", "data:image", "<object", "<embed", "<form", "<input", "alert(")  # fmt: skip
+FORBIDDEN = (
+    "<script", "javascript:", "onerror", "onload", "onclick", "onmouseover", "<iframe", "<svg",
+    "expression(", "data:text", "data:image", "<object", "<embed", "<form", "<input", "alert(",
+)  # fmt: skip
 
 
 def test_no_hostile_markup_survives_into_any_response(
