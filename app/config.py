@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(5, ge=1, le=100, description="PostgreSQL: connections kept open per process.")
     db_max_overflow: int = Field(10, ge=0, le=100, description="PostgreSQL: extra connections under load.")
     db_pool_timeout: float = Field(10.0, gt=0, description="PostgreSQL: seconds to wait for a connection.")
+    statement_timeout_ms: int = Field(
+        5000, ge=0, description="API queries running longer are cancelled (a 503); 0 disables the limit."
+    )
     db_pool_pre_ping: bool = Field(True, description="PostgreSQL: test a pooled connection before using it.")
 
     @field_validator("naive_timezone")

@@ -36,7 +36,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         openapi_tags=TAGS,
     )
     app.state.settings = settings
-    app.state.engine = engine or make_engine(settings.database_url)
+    app.state.engine = engine or make_engine(
+        settings.database_url, settings, statement_timeout_ms=settings.statement_timeout_ms
+    )
     errors.install(app)
     for module in (articles, categories, health):
         app.include_router(module.router)
