@@ -1,10 +1,12 @@
 """Settings: one validated object, read from the environment or a `.env` file."""
 
+import json
 from functools import lru_cache
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -26,6 +28,16 @@ class Settings(BaseSettings):
         5000, ge=0, description="API queries running longer are cancelled (a 503); 0 disables the limit."
     )
     db_pool_pre_ping: bool = Field(True, description="PostgreSQL: test a pooled connection before using it.")
+    cache_control: str = Field(
+        "public, max-age=60", description="Cache-Control header of successful GET responses."
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        ["*"], description="Origins allowed to read the API from a browser, comma-separated; * for any."
+    )
+    public_base_url: str | None = Field(
+        None, description="Absolute URL the API is reached at (for feed links); default: from the request."
+    )
+    feed_size: int = Field(20, ge=1, le=100, description="Entries per feed when `limit` is absent.")
 
     @field_validator("naive_timezone")
     @classmethod
@@ -44,6 +56,28 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite:", "postgresql")):
             raise ValueError("DATABASE_URL must start with sqlite:// or postgresql+psycopg://")
         return value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origin_list(cls, value: object) -> object:
+        # "https://a.example, https://b.example" or a JSON list, as the environment gives it
+        if isinstance(value, str):
+            text = value.strip()
+            return (
+                json.loads(text)
+                if text.startswith("[")
+                else [o.strip() for o in text.split(",") if o.strip()]
+            )
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _absolute_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("PUBLIC_BASE_URL must be an absolute http:// or https:// URL")
+        return value.rstrip("/")
 
     @property
     def zone(self) -> ZoneInfo:

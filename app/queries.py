@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.ingest.categories import PATH_SEPARATOR
 from app.models import Article, ArticleCategory, Category
+from app.pagination import SortColumn, SortKey, decode_cursor, encode_cursor, keyset_rows
 from app.schemas import ArticleDetail, ArticlePage, ArticleSummary, CategoryNode
 
 ARTICLE = Article.__table__  # type: ignore[attr-defined]
@@ -17,6 +18,13 @@ CATEGORY = Category.__table__  # type: ignore[attr-defined]
 
 SUMMARY_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleSummary.model_fields)
 DETAIL_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleDetail.model_fields if name != "paragraphs")
+
+NEWEST_FIRST = SortKey(
+    name="newest",
+    columns=(SortColumn(ARTICLE.c.published_at, "datetime"), SortColumn(ARTICLE.c.id, "str")),
+    descending=True,
+    nullable_first=True,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,16 +58,32 @@ def _filtered(session: Session, query: Select[Any], filters: ArticleFilters) -> 
     return query
 
 
-def list_articles(*, session: Session, filters: ArticleFilters, limit: int, offset: int) -> ArticlePage:
-    """A page of article summaries, newest first (undated last), with the total count."""
-    page = _filtered(session, select(*SUMMARY_COLUMNS), filters)
-    page = page.order_by(ARTICLE.c.published_at.desc().nulls_last(), ARTICLE.c.id.desc())
-    rows = session.execute(page.limit(limit).offset(offset)).mappings()
-    items = [ArticleSummary.model_validate(dict(row)) for row in rows]
-    total = session.execute(
-        _filtered(session, select(func.count()).select_from(ARTICLE), filters)
-    ).scalar_one()
-    return ArticlePage(items=items, total=total, limit=limit, offset=offset)
+def list_articles(
+    *,
+    session: Session,
+    filters: ArticleFilters,
+    limit: int,
+    offset: int = 0,
+    cursor: str | None = None,
+    count: bool = True,
+) -> ArticlePage:
+    """A page of article summaries, newest first (undated last), after `cursor` or `offset` rows."""
+    key = NEWEST_FIRST
+    after = decode_cursor(key, cursor) if cursor else None
+    query = _filtered(session, select(*SUMMARY_COLUMNS, *key.labelled()), filters)
+    if offset:
+        rows = list(
+            session.execute(query.order_by(*key.order_by()).limit(limit + 1).offset(offset)).mappings()
+        )
+    else:  # the first page too: the keyset ranges read the index even where NULLS LAST would not
+        rows = keyset_rows(session=session, query=query, key=key, after=after, limit=limit + 1)
+    next_cursor = encode_cursor(key, key.values(rows[limit - 1])) if len(rows) > limit else None
+    items = [ArticleSummary.model_validate(dict(row)) for row in rows[:limit]]
+    total = None
+    if count:
+        counting = _filtered(session, select(func.count()).select_from(ARTICLE), filters)
+        total = session.execute(counting).scalar_one()
+    return ArticlePage(items=items, total=total, limit=limit, offset=offset, next_cursor=next_cursor)
 
 
 def get_article(*, session: Session, article_id: str) -> ArticleDetail | None:

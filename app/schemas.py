@@ -75,9 +75,15 @@ class ArticlePage(BaseModel):
     """A page of a listing."""
 
     items: list[ArticleSummary] = Field(description="The articles of this page, newest first.")
-    total: int = Field(description="Number of articles matching the filters, over all pages.")
+    total: int | None = Field(
+        description="Number of articles matching the filters, over all pages; null when `count=false`."
+    )
     limit: int = Field(description="Page size used.")
     offset: int = Field(description="Number of matching articles skipped before this page.")
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass as `cursor` to get the next page; null on the last page.",
+    )
 
 
 class CategoryNode(BaseModel):
@@ -117,4 +123,7 @@ class ProblemDetail(BaseModel):
     )
     errors: list[ParameterError] | None = Field(
         default=None, description="For validation errors: each bad parameter."
+    )
+    request_id: str | None = Field(
+        default=None, description="For unexpected errors (500): the id under which the error was logged."
     )

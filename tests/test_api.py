@@ -106,6 +106,7 @@ def test_unknown_category_filter_matches_nothing(client: TestClient, corpus: Pat
         "total": 0,
         "limit": 20,
         "offset": 0,
+        "next_cursor": None,
     }
 
 

@@ -1,10 +1,14 @@
-"""create_app(): the FastAPI application with its routers, error handlers and engine."""
+"""create_app(): the FastAPI application with its routers, middleware, error handlers and engine."""
 
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
+from starlette.middleware.cors import CORSMiddleware
+from starlette_compress import CompressMiddleware, add_compress_type
 
 from app import __version__
-from app.api import articles, categories, errors, health
+from app.api import articles, categories, docs, errors, feeds, ops
+from app.api.conditional import ConditionalGetMiddleware
+from app.api.request_log import REQUEST_ID_HEADER, RequestContextMiddleware
 from app.config import Settings, get_settings
 from app.db import make_engine
 
@@ -12,18 +16,30 @@ DESCRIPTION = """
 Scraped news articles (Sina Finance, Zhihu, 36kr, cnBeta, IT之家 and more), served as JSON with their
 **clean body text**: no tags, no CSS, no boilerplate, paragraphs kept.
 
-* `GET /articles` lists summaries newest first, filtered by category and source.
+* `GET /articles` lists summaries newest first, filtered by category and source; follow `next_cursor`
+  (or the `Link: rel="next"` header) to walk every page.
 * `GET /articles/{id}` returns one article with `body_text`, `paragraphs` and sanitized `body_html`.
 * `GET /categories` is the category tree (top category → source → feed) with article counts.
+* `GET /feeds/atom.xml`, `/feeds/rss.xml`, `/feeds/feed.json`: the newest articles as feeds.
 
-Errors are `application/problem+json` (RFC 9457); a rejected parameter is named in `errors`.
+`fields=id,title` trims each article to the named fields. Every data response has a strong `ETag`: send it
+back in `If-None-Match` to get a `304 Not Modified`. Errors are `application/problem+json` (RFC 9457); a
+rejected parameter is named in `errors`.
 """
 
 TAGS = [
     {"name": "articles", "description": "Article listings and details."},
     {"name": "categories", "description": "The Hexo category hierarchy."},
+    {"name": "feeds", "description": "The newest articles as Atom, RSS and JSON Feed."},
     {"name": "operations", "description": "Probes for load balancers and orchestrators."},
 ]
+
+# Bodies below this many bytes go out uncompressed: the saving would not pay for the work.
+COMPRESS_MIN_SIZE = 1024
+EXPOSED_HEADERS = ["ETag", "Link", REQUEST_ID_HEADER, "Last-Modified"]
+
+for media_type in ("application/problem+json", "application/feed+json"):
+    add_compress_type(media_type)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -34,12 +50,34 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         version=__version__,
         description=DESCRIPTION,
         openapi_tags=TAGS,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(
         settings.database_url, settings, statement_timeout_ms=settings.statement_timeout_ms
     )
     errors.install(app)
-    for module in (articles, categories, health):
+    for module in (articles, categories, feeds, ops):
         app.include_router(module.router)
+    docs.install(app)
+    _add_middleware(app, settings)
     return app
+
+
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    # Each one added wraps the ones before: the request id is outermost (it sees and logs everything,
+    # CORS preflights included); CORS wraps the 500 boundary so error responses stay readable in a
+    # browser; the ETag is taken from the uncompressed body, inside compression.
+    app.add_middleware(ConditionalGetMiddleware, cache_control=settings.cache_control)
+    app.add_middleware(CompressMiddleware, minimum_size=COMPRESS_MIN_SIZE)
+    app.add_middleware(errors.UnexpectedErrorMiddleware)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["If-None-Match", "If-Modified-Since", REQUEST_ID_HEADER],
+        expose_headers=EXPOSED_HEADERS,
+        max_age=600,
+    )
+    app.add_middleware(RequestContextMiddleware)

@@ -2,35 +2,23 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 
+from app.api.conditional import http_date
 from app.api.deps import SessionDep
+from app.api.fields import DetailFields, SummaryFields
+from app.api.paging import PagingDep, page_response
 from app.queries import ArticleFilters, get_article, list_articles
 from app.schemas import ArticleDetail, ArticlePage, ProblemDetail
 
 router = APIRouter(tags=["articles"])
 
-MAX_OFFSET = 10_000
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ProblemDetail, "description": "No such article or category."}
 }
 INVALID: dict[int | str, dict[str, Any]] = {
     422: {"model": ProblemDetail, "description": "A parameter is invalid; `errors` names it."}
 }
-
-
-class Paging:
-    """`limit` and `offset`, validated."""
-
-    def __init__(
-        self,
-        limit: Annotated[int, Query(ge=1, le=100, description="Items per page (1-100).")] = 20,
-        offset: Annotated[
-            int, Query(ge=0, le=MAX_OFFSET, description=f"Matching articles to skip (0-{MAX_OFFSET}).")
-        ] = 0,
-    ) -> None:
-        self.limit = limit
-        self.offset = offset
 
 
 def listing_filters(
@@ -51,14 +39,23 @@ def listing_filters(
     return ArticleFilters(categories=category, authors=author)
 
 
-PagingDep = Annotated[Paging, Depends()]
 FiltersDep = Annotated[ArticleFilters, Depends(listing_filters)]
 
 
 @router.get("/articles", response_model=ArticlePage, responses=INVALID, summary="List articles, newest first")
-def articles(session: SessionDep, paging: PagingDep, filters: FiltersDep) -> ArticlePage:
+def articles(
+    request: Request, session: SessionDep, paging: PagingDep, filters: FiltersDep, fields: SummaryFields
+) -> Response:
     """Article summaries (no body), newest first; articles without a date come last."""
-    return list_articles(session=session, filters=filters, limit=paging.limit, offset=paging.offset)
+    page = list_articles(
+        session=session,
+        filters=filters,
+        limit=paging.limit,
+        offset=paging.offset,
+        cursor=paging.cursor,
+        count=paging.count,
+    )
+    return page_response(request, page, fields)
 
 
 @router.get(
@@ -70,9 +67,15 @@ def articles(session: SessionDep, paging: PagingDep, filters: FiltersDep) -> Art
 def article(
     session: SessionDep,
     article_id: Annotated[str, Path(description="The article's id.", max_length=64)],
-) -> ArticleDetail:
+    fields: DetailFields,
+) -> Response:
     """The article's metadata, clean text, paragraphs, sanitized HTML, images and media."""
     found = get_article(session=session, article_id=article_id)
     if found is None:
         raise HTTPException(status_code=404, detail=f"No article with id {article_id!r}.")
-    return found
+    include = set(fields) if fields is not None else None
+    return Response(
+        found.model_dump_json(include=include),
+        media_type="application/json",
+        headers={"Last-Modified": http_date(found.updated_at)},
+    )

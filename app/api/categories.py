@@ -2,10 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path
+from fastapi import APIRouter, HTTPException, Path, Request, Response
 
-from app.api.articles import INVALID, NOT_FOUND, FiltersDep, PagingDep
+from app.api.articles import INVALID, NOT_FOUND, FiltersDep
 from app.api.deps import SessionDep
+from app.api.fields import SummaryFields
+from app.api.paging import PagingDep, page_response
 from app.queries import ArticleFilters, category_tree, find_category, list_articles
 from app.schemas import ArticlePage, CategoryNode
 
@@ -25,13 +27,23 @@ def categories(session: SessionDep) -> list[CategoryNode]:
     summary="List the articles of one category",
 )
 def category_articles(
+    request: Request,
     session: SessionDep,
     slug: Annotated[str, Path(description="The category's slug (see /categories).", max_length=200)],
     paging: PagingDep,
     filters: FiltersDep,
-) -> ArticlePage:
+    fields: SummaryFields,
+) -> Response:
     """Like /articles, restricted to this category and its descendants (other filters combine with it)."""
     if find_category(session=session, slug=slug) is None:
         raise HTTPException(status_code=404, detail=f"No category with slug {slug!r}.")
     narrowed = ArticleFilters(categories=filters.categories, authors=filters.authors, within=slug)
-    return list_articles(session=session, filters=narrowed, limit=paging.limit, offset=paging.offset)
+    page = list_articles(
+        session=session,
+        filters=narrowed,
+        limit=paging.limit,
+        offset=paging.offset,
+        cursor=paging.cursor,
+        count=paging.count,
+    )
+    return page_response(request, page, fields)

@@ -1,14 +1,23 @@
-"""Every error as RFC 9457 problem details, naming the parameter and the reason."""
+"""Every error as RFC 9457 problem details, naming the parameter and the reason; never a stack trace."""
 
+import logging
+from http import HTTPStatus
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.status import HTTP_422_UNPROCESSABLE_CONTENT
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.api.request_log import request_id_of
+from app.pagination import InvalidCursor
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+logger = logging.getLogger("app.errors")
 
 
 class ProblemResponse(JSONResponse):
@@ -16,11 +25,22 @@ class ProblemResponse(JSONResponse):
 
     media_type = PROBLEM_MEDIA_TYPE
 
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
 
-def problem(status: int, title: str, detail: str, **extra: Any) -> ProblemResponse:
-    """A problem-details response."""
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    title: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> ProblemResponse:
+    """A problem-details response; the title defaults to the status's reason phrase."""
+    title = title or HTTPStatus(status).phrase
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail} | extra
-    return ProblemResponse(body, status_code=status)
+    return ProblemResponse(body, status_code=status, headers=headers)
 
 
 def _parameter(location: tuple[Any, ...]) -> str:
@@ -29,22 +49,62 @@ def _parameter(location: tuple[Any, ...]) -> str:
     return ".".join(names) or "request"
 
 
+def invalid_parameters(errors: list[dict[str, str]]) -> ProblemResponse:
+    """A 422 listing each rejected parameter with the reason."""
+    detail = "; ".join(f"{e['parameter']}: {e['message']}" for e in errors)
+    return problem(HTTP_422_UNPROCESSABLE_CONTENT, detail, title="Invalid request parameters", errors=errors)
+
+
 async def _validation_error(_request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [{"parameter": _parameter(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
-    detail = "; ".join(f"{e['parameter']}: {e['message']}" for e in errors)
-    return problem(HTTP_422_UNPROCESSABLE_CONTENT, "Invalid request parameters", detail, errors=errors)
+    return invalid_parameters(
+        [{"parameter": _parameter(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
+    )
+
+
+async def _invalid_cursor(_request: Request, exc: Exception) -> ProblemResponse:
+    return invalid_parameters([{"parameter": "cursor", "message": str(exc)}])
 
 
 async def _http_error(_request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, StarletteHTTPException)
-    title = {404: "Not Found", 405: "Method Not Allowed"}.get(exc.status_code, "Error")
-    response = problem(exc.status_code, title, str(exc.detail))
+    response = problem(exc.status_code, str(exc.detail))
     response.headers.update(exc.headers or {})
     return response
 
 
+class UnexpectedErrorMiddleware:
+    """Turns an exception no handler took into a 500 problem carrying the request id, and logs it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            request_id = request_id_of(scope)
+            logger.exception(
+                "unexpected error on %s %s request_id=%s", scope["method"], scope["path"], request_id
+            )
+            if started:  # too late for an error response; the server closes the connection
+                raise
+            detail = f"An unexpected error occurred. Quote request id {request_id} when reporting it."
+            await problem(500, detail, request_id=request_id)(scope, receive, send)
+
+
 def install(app: FastAPI) -> None:
-    """Register the handlers on `app`."""
+    """Register the handlers on `app` (the middleware is added by create_app, in its place)."""
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(InvalidCursor, _invalid_cursor)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -1,0 +1,204 @@
+"""/feeds: the newest articles as Atom, RSS 2.0 and JSON Feed 1.1, with the filters of /articles."""
+
+import mimetypes
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+from xml.etree.ElementTree import Element, SubElement, tostring
+
+import orjson
+from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.api.articles import INVALID, FiltersDep
+from app.api.deps import SessionDep
+from app.api.links import public_base, public_url
+from app.queries import ARTICLE, ArticleFilters, list_articles
+from app.schemas import ArticleSummary
+
+router = APIRouter(prefix="/feeds", tags=["feeds"])
+
+ATOM = "http://www.w3.org/2005/Atom"
+GENERATOR = "articles-api"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An article as a feed shows it."""
+
+    article: ArticleSummary
+    url: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """What every format needs: where it lives, what it lists, and when it last changed."""
+
+    title: str
+    self_url: str
+    home_url: str
+    updated_at: datetime
+    entries: list[Entry]
+
+
+def _updated_at(session: Session, ids: list[str]) -> dict[str, datetime]:
+    rows = session.execute(select(ARTICLE.c.id, ARTICLE.c.updated_at).where(ARTICLE.c.id.in_(ids)))
+    return {row.id: row.updated_at for row in rows}
+
+
+def _feed(request: Request, session: Session, filters: ArticleFilters, limit: int | None) -> Feed:
+    size = limit or request.app.state.settings.feed_size
+    page = list_articles(session=session, filters=filters, limit=size, count=False)
+    base = public_base(request)
+    changed = _updated_at(session, [item.id for item in page.items])
+    entries = [Entry(item, f"{base}/articles/{item.id}", changed[item.id]) for item in page.items]
+    listing = request.url.replace(path=request.scope.get("root_path", "") + "/articles")
+    narrowed_to = ", ".join([*filters.categories, *filters.authors])
+    return Feed(
+        title=f"{request.app.title}: {narrowed_to or 'newest articles'}",
+        self_url=public_url(request, request.url),
+        home_url=public_url(request, listing.remove_query_params("limit")),
+        updated_at=max((e.updated_at for e in entries), default=datetime(1970, 1, 1, tzinfo=UTC)),
+        entries=entries,
+    )
+
+
+def _image_type(url: str) -> str:
+    return mimetypes.guess_type(urlsplit(url).path)[0] or "image/jpeg"
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _text(parent: Element, tag: str, text: str, **attributes: str) -> Element:
+    element = SubElement(parent, tag, attributes)
+    element.text = text
+    return element
+
+
+def atom(feed: Feed) -> bytes:
+    """An Atom 1.0 document (RFC 4287)."""
+    root = Element("feed", {"xmlns": ATOM})
+    _text(root, "id", feed.self_url)
+    _text(root, "title", feed.title)
+    _text(root, "updated", _iso(feed.updated_at))
+    SubElement(root, "link", {"rel": "self", "type": "application/atom+xml", "href": feed.self_url})
+    SubElement(root, "link", {"rel": "alternate", "type": "application/json", "href": feed.home_url})
+    _text(root, "generator", GENERATOR)
+    for entry in feed.entries:
+        article, node = entry.article, SubElement(root, "entry")
+        _text(node, "id", entry.url)
+        _text(node, "title", article.title)
+        SubElement(node, "link", {"rel": "alternate", "type": "application/json", "href": entry.url})
+        if article.published_at:
+            _text(node, "published", _iso(article.published_at))
+        _text(node, "updated", _iso(entry.updated_at))
+        if article.author:
+            _text(SubElement(node, "author"), "name", article.author)
+        for name in article.categories:
+            SubElement(node, "category", {"term": name})
+        _text(node, "summary", article.excerpt, type="text")
+        if article.image:
+            SubElement(
+                node, "link", {"rel": "enclosure", "type": _image_type(article.image), "href": article.image}
+            )
+    document: bytes = tostring(root, encoding="utf-8", xml_declaration=True)
+    return document
+
+
+def rss(feed: Feed) -> bytes:
+    """An RSS 2.0 document, with atom:link to itself and dc:creator for the source."""
+    root = Element(
+        "rss", {"version": "2.0", "xmlns:atom": ATOM, "xmlns:dc": "http://purl.org/dc/elements/1.1/"}
+    )
+    channel = SubElement(root, "channel")
+    _text(channel, "title", feed.title)
+    _text(channel, "link", feed.home_url)
+    _text(channel, "description", f"{feed.title}, with clean summaries.")
+    SubElement(channel, "atom:link", {"rel": "self", "type": "application/rss+xml", "href": feed.self_url})
+    _text(channel, "lastBuildDate", format_datetime(feed.updated_at.astimezone(UTC), usegmt=True))
+    _text(channel, "generator", GENERATOR)
+    for entry in feed.entries:
+        article, item = entry.article, SubElement(channel, "item")
+        _text(item, "title", article.title)
+        _text(item, "link", entry.url)
+        _text(item, "guid", entry.url, isPermaLink="true")
+        if article.published_at:
+            _text(item, "pubDate", format_datetime(article.published_at.astimezone(UTC), usegmt=True))
+        if article.author:
+            _text(item, "dc:creator", article.author)
+        for name in article.categories:
+            _text(item, "category", name)
+        _text(item, "description", article.excerpt)
+        if article.image:
+            SubElement(
+                item, "enclosure", {"url": article.image, "type": _image_type(article.image), "length": "0"}
+            )
+    document: bytes = tostring(root, encoding="utf-8", xml_declaration=True)
+    return document
+
+
+def json_feed(feed: Feed) -> bytes:
+    """A JSON Feed 1.1 document."""
+    items = []
+    for entry in feed.entries:
+        article = entry.article
+        item: dict[str, Any] = {
+            "id": entry.url,
+            "url": entry.url,
+            "title": article.title,
+            "content_text": article.excerpt,
+            "summary": article.excerpt,
+            "date_modified": _iso(entry.updated_at),
+            "tags": article.categories,
+        }
+        if article.published_at:
+            item["date_published"] = _iso(article.published_at)
+        if article.image:
+            item["image"] = article.image
+        if article.author:
+            item["authors"] = [{"name": article.author}]
+        items.append(item)
+    return orjson.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": feed.title,
+            "home_page_url": feed.home_url,
+            "feed_url": feed.self_url,
+            "items": items,
+        }
+    )
+
+
+FeedLimit = Annotated[int | None, Query(ge=1, le=100, description="Entries (1-100; default FEED_SIZE).")]
+FORMATS: dict[str, tuple[str, Callable[[Feed], bytes]]] = {
+    "atom.xml": ("application/atom+xml", atom),
+    "rss.xml": ("application/rss+xml", rss),
+    "feed.json": ("application/feed+json", json_feed),
+}
+
+
+def _route(name: str, summary: str) -> None:
+    media_type, render = FORMATS[name]
+
+    @router.get(
+        f"/{name}",
+        response_class=Response,
+        responses=INVALID | {200: {"content": {media_type: {}}, "description": summary}},
+        summary=summary,
+        name=f"feed_{name.replace('.', '_')}",
+    )
+    def feed(request: Request, session: SessionDep, filters: FiltersDep, limit: FeedLimit = None) -> Response:
+        """The newest articles (same filters as /articles), linking to each article's API URL."""
+        return Response(render(_feed(request, session, filters, limit)), media_type=media_type)
+
+
+_route("atom.xml", "Atom feed of the newest articles")
+_route("rss.xml", "RSS 2.0 feed of the newest articles")
+_route("feed.json", "JSON Feed 1.1 of the newest articles")

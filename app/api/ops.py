@@ -1,0 +1,50 @@
+"""Probes: /healthz (the process answers) and /readyz (the database answers and its schema is current)."""
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
+
+from app.api.errors import problem
+from app.migrate import is_current
+from app.schemas import ProblemDetail
+
+router = APIRouter(tags=["operations"])
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+class Health(BaseModel):
+    """A probe's answer."""
+
+    status: str = Field(description="`ok` when the probe passes.", examples=["ok"])
+
+
+@router.get("/healthz", response_model=Health, summary="Liveness probe")
+def healthz(response: Response) -> Health:
+    """Answers `ok` while the process serves requests; it does not touch the database."""
+    response.headers.update(NO_STORE)
+    return Health(status="ok")
+
+
+@router.get(
+    "/readyz",
+    response_model=Health,
+    responses={503: {"model": ProblemDetail, "description": "Database unreachable or not migrated."}},
+    summary="Readiness probe",
+)
+async def readyz(request: Request, response: Response) -> Health | Response:
+    """Answers `ok` when the database answers and its schema is at the newest migration, else 503."""
+    engine: Engine = request.app.state.engine
+    try:
+        current = await run_in_threadpool(is_current, engine)
+    except SQLAlchemyError as exc:
+        reason = f"The database does not answer ({type(exc).__name__})."
+        return problem(503, reason, title="Not Ready", headers=NO_STORE)
+    if not current:
+        return problem(
+            503, "The database schema is not at the newest migration.", title="Not Ready", headers=NO_STORE
+        )
+    response.headers.update(NO_STORE)
+    return Health(status="ok")

@@ -1,0 +1,71 @@
+"""Paging parameters and the JSON response of a listing page, with its Link header."""
+
+from typing import Annotated
+
+from fastapi import Depends, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+
+from app.api.fields import FieldSet, page_include
+from app.api.links import link_header, public_url
+from app.schemas import ArticlePage
+
+MAX_OFFSET = 10_000
+
+
+class Paging:
+    """`limit`, then either `offset` (small jumps) or `cursor` (walking), and whether to count."""
+
+    def __init__(
+        self,
+        limit: Annotated[int, Query(ge=1, le=100, description="Items per page (1-100).")] = 20,
+        offset: Annotated[
+            int,
+            Query(
+                ge=0,
+                le=MAX_OFFSET,
+                description=f"Matching articles to skip (0-{MAX_OFFSET}); for walking further, use `cursor`.",
+            ),
+        ] = 0,
+        cursor: Annotated[
+            str | None,
+            Query(
+                description="The `next_cursor` of the previous page: continue right after its last article.",
+                max_length=500,
+            ),
+        ] = None,
+        count: Annotated[
+            bool, Query(description="Count the matching articles (`total`); false is faster, total null.")
+        ] = True,
+    ) -> None:
+        if cursor is not None and offset:
+            raise RequestValidationError(
+                [{"loc": ("query", "offset"), "msg": "give either offset or cursor, not both"}]
+            )
+        self.limit = limit
+        self.offset = offset
+        self.cursor = cursor or None
+        self.count = count
+
+
+PagingDep = Annotated[Paging, Depends()]
+
+
+def page_response(request: Request, page: ArticlePage, fields: FieldSet) -> Response:
+    """The page as JSON (only `fields` of each item), linking to the next, previous and first pages."""
+    response = Response(page.model_dump_json(include=page_include(fields)), media_type="application/json")
+    url = request.url
+    links: dict[str, str] = {}
+    if page.next_cursor:
+        links["next"] = public_url(
+            request, url.remove_query_params("offset").include_query_params(cursor=page.next_cursor)
+        )
+    if page.offset:
+        previous = url.remove_query_params(["cursor", "offset"])
+        if page.offset > page.limit:
+            previous = previous.include_query_params(offset=page.offset - page.limit)
+        links["prev"] = public_url(request, previous)
+    if page.offset or "cursor" in request.query_params:
+        links["first"] = public_url(request, url.remove_query_params(["cursor", "offset"]))
+    if links:
+        response.headers["Link"] = link_header(links)
+    return response

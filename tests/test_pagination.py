@@ -1,0 +1,203 @@
+"""Cursor pagination: every article exactly once, in order, whatever happens between pages."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select, text
+from sqlalchemy.engine import Engine
+
+from app.pagination import InvalidCursor, decode_cursor, encode_cursor, ranges
+from app.queries import ARTICLE, NEWEST_FIRST
+from tests.conftest import FIXTURES, IngestFn, WritePost
+
+SHARED_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+def _write_many(write_post: WritePost, count: int, *, prefix: str = "p", day: int = 1) -> None:
+    """`count` posts; every third has no date and pairs share a timestamp, so ties need the id."""
+    for n in range(count):
+        date = "Invalid Date" if n % 3 == 0 else f"2021-03-{day + n // 2:02d} 08:00:00"
+        write_post(f"金融/新浪财经/新浪财经－国內/{prefix}{n:03d}.md", title=f"{prefix} {n}", date=date)
+
+
+def _walk(client: TestClient, url: str, between_pages: object = None) -> list[dict[str, object]]:
+    items: list[dict[str, object]] = []
+    while url:
+        r = client.get(url)
+        assert r.status_code == 200, r.text
+        items += r.json()["items"]
+        url = r.links.get("next", {}).get("url", "")
+        assert (url == "") == (r.json()["next_cursor"] is None)
+        if callable(between_pages):
+            between_pages()
+    return items
+
+
+def _in_listing_order(items: list[dict[str, object]]) -> bool:
+    dated = [i for i in items if i["published_at"] is not None]
+    undated = [i for i in items if i["published_at"] is None]
+    if items != dated + undated:
+        return False
+    dated_keys = [(str(i["published_at"]), str(i["id"])) for i in dated]
+    undated_ids = [str(i["id"]) for i in undated]
+    return dated_keys == sorted(dated_keys, reverse=True) and undated_ids == sorted(undated_ids, reverse=True)
+
+
+def test_walking_cursors_visits_every_article_once_in_order(
+    client: TestClient, write_post: WritePost, run_ingest: IngestFn, tmp_path: Path
+) -> None:
+    _write_many(write_post, 23)
+    run_ingest(tmp_path / "posts")
+    everything = client.get("/articles", params={"limit": 100}).json()["items"]
+    walked = _walk(client, "/articles?limit=4")
+    assert walked == everything
+    assert len({item["id"] for item in walked}) == 23
+    assert _in_listing_order(walked)
+    assert walked[-1]["published_at"] is None  # the undated tail is walked too
+
+
+def test_cursor_walk_survives_ingests_between_pages(
+    client: TestClient, write_post: WritePost, run_ingest: IngestFn, tmp_path: Path
+) -> None:
+    _write_many(write_post, 20)
+    run_ingest(tmp_path / "posts")
+    before = {item["id"] for item in client.get("/articles", params={"limit": 100}).json()["items"]}
+    batches = iter(range(10))
+
+    def ingest_more() -> None:
+        n = next(batches, None)
+        if n is None:
+            return
+        # one newer than everything (lands on pages already read), one in the middle, one undated
+        write_post(f"新媒体/36kr/快讯/new{n}a.md", title=f"new {n}", date=f"2022-01-0{n % 9 + 1} 00:00:00")
+        write_post(f"新媒体/36kr/快讯/new{n}b.md", title=f"mid {n}", date=f"2021-03-05 08:0{n}:00")
+        write_post(f"新媒体/36kr/快讯/new{n}c.md", title=f"undated {n}", date="Invalid Date")
+        run_ingest(tmp_path / "posts")
+
+    walked = _walk(client, "/articles?limit=3", between_pages=ingest_more)
+    ids = [str(item["id"]) for item in walked]
+    assert len(ids) == len(set(ids)), "an article came twice"
+    assert before <= set(ids), "an article present from the start was skipped"
+    assert _in_listing_order(walked)
+
+
+def test_offset_paging_would_repeat_articles_where_cursors_do_not(
+    client: TestClient, write_post: WritePost, run_ingest: IngestFn, tmp_path: Path
+) -> None:
+    _write_many(write_post, 6)
+    run_ingest(tmp_path / "posts")
+    first = client.get("/articles", params={"limit": 3}).json()
+    write_post("新媒体/36kr/快讯/newest.md", title="newest", date="2023-01-01 00:00:00")
+    run_ingest(tmp_path / "posts")
+    by_offset = client.get("/articles", params={"limit": 3, "offset": 3}).json()["items"]
+    by_cursor = client.get("/articles", params={"limit": 3, "cursor": first["next_cursor"]}).json()["items"]
+    first_ids = {item["id"] for item in first["items"]}
+    assert first_ids & {item["id"] for item in by_offset}  # the shift repeats one
+    assert not first_ids & {item["id"] for item in by_cursor}
+
+
+def test_category_listing_walks_by_cursor_with_its_filters(
+    client: TestClient, write_post: WritePost, run_ingest: IngestFn, tmp_path: Path
+) -> None:
+    _write_many(write_post, 9)
+    for n in range(4):
+        write_post(
+            f"游戏/3DMGame/新闻中心/g{n}.md", title=f"g{n}", categories="\n - 游戏\n - 3DMGame\n - 新闻中心"
+        )
+    run_ingest(tmp_path / "posts")
+    walked = _walk(client, "/categories/jin-rong/articles?limit=2&author=新浪财经")
+    assert len(walked) == 9 and all(str(item["title"]).startswith("p ") for item in walked)
+    assert _in_listing_order(walked)
+
+
+def test_count_false_skips_the_total(client: TestClient, write_post: WritePost, run_ingest: IngestFn) -> None:
+    run_ingest(write_post())
+    body = client.get("/articles", params={"count": "false"}).json()
+    assert body["total"] is None and len(body["items"]) == 1
+    assert client.get("/articles").json()["total"] == 1
+
+
+def test_link_header_has_next_prev_and_first(
+    client: TestClient, write_post: WritePost, run_ingest: IngestFn, tmp_path: Path
+) -> None:
+    _write_many(write_post, 7)
+    run_ingest(tmp_path / "posts")
+    r = client.get("/articles", params={"limit": 2, "offset": 4, "author": "新浪财经"})
+    links = r.links
+    assert (
+        links["prev"]["url"]
+        == "http://testserver/articles?limit=2&author=%E6%96%B0%E6%B5%AA%E8%B4%A2%E7%BB%8F&offset=2"
+    )
+    assert (
+        links["first"]["url"]
+        == "http://testserver/articles?limit=2&author=%E6%96%B0%E6%B5%AA%E8%B4%A2%E7%BB%8F"
+    )
+    assert "offset" not in links["next"]["url"] and r.json()["next_cursor"] in links["next"]["url"]
+    last = client.get("/articles", params={"limit": 2, "offset": 6})
+    assert "next" not in last.links and last.json()["next_cursor"] is None
+    assert "link" not in client.get("/articles", params={"limit": 50}).headers
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "not base64!",
+        "bm90IGpzb24",  # "not json"
+        encode_cursor(NEWEST_FIRST, ["2021-01-01", "x"])[:-3],  # truncated
+        "WyJuZXdlc3QiLDEsMl0",  # ["newest",1,2]: wrong types
+        "WyJ0aXRsZSIsImEiLCJiIl0",  # ["title","a","b"]: another sort's cursor
+        "WyJuZXdlc3QiLCIyMDIxLTAxLTAxVDAwOjAwOjAwIiwiYSJd",  # a naive date
+    ],
+)
+def test_tampered_cursor_is_a_422_naming_cursor(client: TestClient, cursor: str) -> None:
+    r = client.get("/articles", params={"cursor": cursor})
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["errors"][0]["parameter"] == "cursor"
+
+
+def test_cursor_and_offset_together_are_rejected(client: TestClient) -> None:
+    cursor = encode_cursor(NEWEST_FIRST, [None, "a"])
+    r = client.get("/articles", params={"cursor": cursor, "offset": 5})
+    assert r.status_code == 422 and r.json()["errors"][0]["parameter"] == "offset"
+
+
+def test_cursor_round_trips_dates_ids_and_the_undated_tail() -> None:
+    moment = datetime(2021, 9, 13, 6, 39, 4, 120000, tzinfo=UTC)
+    for values in [(moment, "5d0f8e2a4c1b3e7f"), (None, "00ff")]:
+        token = encode_cursor(NEWEST_FIRST, values)
+        assert token.isascii() and "=" not in token and "+" not in token and "/" not in token
+        assert decode_cursor(NEWEST_FIRST, token) == values
+    with pytest.raises(InvalidCursor):
+        decode_cursor(NEWEST_FIRST, encode_cursor(NEWEST_FIRST, (moment, None)))
+
+
+def test_deep_cursor_pages_seek_the_index_instead_of_scanning(engine: Engine) -> None:
+    """Each range of a cursor page is an index search, so page 1,000 costs what page 1 does."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the plan is checked on SQLite; PostgreSQL plans depend on table statistics")
+    query = select(ARTICLE.c.id, *NEWEST_FIRST.labelled())
+    after = (datetime(2021, 1, 1, tzinfo=UTC), "abc")
+    with engine.connect() as connection:
+        for where, order in ranges(NEWEST_FIRST, after):
+            statement = query.where(where).order_by(*order).limit(20)
+            compiled = statement.compile(engine, compile_kwargs={"literal_binds": True})
+            plan = " ".join(row[-1] for row in connection.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
+            assert "SEARCH article USING" in plan and "ix_article_published" in plan, plan
+            assert "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.skipif(
+    not SHARED_CORPUS.is_dir(), reason="the shared sample corpus is not beside the repository"
+)
+def test_walking_the_shared_corpus_and_seed_returns_each_article_once(
+    client: TestClient, run_ingest: IngestFn
+) -> None:
+    report = run_ingest(SHARED_CORPUS, FIXTURES / "seed.md")
+    assert report.failed == 0, report.failures
+    total = client.get("/articles").json()["total"]
+    walked = _walk(client, "/articles?limit=6&count=false")
+    assert len(walked) == total == len({item["id"] for item in walked}) == report.added
+    assert _in_listing_order(walked)
