@@ -103,10 +103,19 @@ def serve(
     """Serve the API (the embedded SQLite database is migrated first)."""
     import uvicorn
 
+    from app.api.request_log import server_log_config
+
     settings = _settings()
     _engine(settings, auto_migrate=True).dispose()
     uvicorn.run(
-        "app.api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info"
+        "app.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        log_config=server_log_config(),
+        access_log=False,  # app.access logs each request once, with its duration and request id
     )
 
 

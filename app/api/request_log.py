@@ -1,9 +1,11 @@
 """Per request: an id (echoed from X-Request-ID or generated), one access-log line, baseline headers."""
 
+import copy
 import logging
 import re
 import time
 import uuid
+from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -59,3 +61,12 @@ class RequestContextMiddleware:
                 (time.perf_counter() - started) * 1000,
                 request_id,
             )
+
+
+def server_log_config() -> dict[str, Any]:
+    """uvicorn's logging setup with our loggers added (its own access log is replaced by ours)."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["app"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
