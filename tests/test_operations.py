@@ -34,6 +34,15 @@ def test_readyz_is_503_when_the_database_does_not_answer() -> None:
     assert r.json()["title"] == "Not Ready" and "password" not in r.text
 
 
+def test_a_database_that_does_not_answer_is_a_503_problem_not_a_500() -> None:
+    dead = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1")
+    with TestClient(create_app(Settings(), engine=dead)) as client:
+        r = client.get("/articles", headers={"X-Request-ID": "slow-1"})
+    assert r.status_code == 503 and r.headers["content-type"] == "application/problem+json"
+    assert r.headers["retry-after"] == "5" and r.headers["x-request-id"] == "slow-1"
+    assert "psycopg" not in r.text and "127.0.0.1" not in r.text
+
+
 def test_readyz_is_503_when_the_schema_is_behind(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     upgrade(engine)

@@ -8,6 +8,7 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.status import HTTP_422_UNPROCESSABLE_CONTENT
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -66,6 +67,19 @@ async def _invalid_cursor(_request: Request, exc: Exception) -> ProblemResponse:
     return invalid_parameters([{"parameter": "cursor", "message": str(exc)}])
 
 
+async def _database_unavailable(request: Request, exc: Exception) -> ProblemResponse:
+    # A cancelled slow query (statement timeout) or a database that does not answer: retryable, not a bug.
+    logger.warning(
+        "database unavailable on %s %s request_id=%s: %s",
+        request.method,
+        request.url.path,
+        request_id_of(request.scope),
+        type(exc).__name__,
+    )
+    detail = "The database did not answer in time; try again shortly."
+    return problem(503, detail, headers={"Retry-After": "5"})
+
+
 async def _http_error(_request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, StarletteHTTPException)
     response = problem(exc.status_code, str(exc.detail))
@@ -107,4 +121,5 @@ def install(app: FastAPI) -> None:
     """Register the handlers on `app` (the middleware is added by create_app, in its place)."""
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(InvalidCursor, _invalid_cursor)
+    app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(StarletteHTTPException, _http_error)
