@@ -6,14 +6,14 @@ distinct, and the total the API reports. Exits 1 if the walk missed or repeated 
 """
 
 import argparse
-import warnings
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 with warnings.catch_warnings():
-    warnings.simplefilter("ignore", DeprecationWarning)  # the test client prefers another HTTP package
+    warnings.simplefilter("ignore")  # the test client's note that it prefers another HTTP package
     from fastapi.testclient import TestClient
 
 from app.api.app import create_app
