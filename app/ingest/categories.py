@@ -46,7 +46,13 @@ class CategoryIndex:
         if found is not None:
             return int(found[0]), str(found[1])
         slug = self._free_slug(connection, name, path, parent[1] if parent else None)
-        values = {"name": name, "slug": slug, "path": path, "parent_id": parent and parent[0], "article_count": 0}
+        values = {
+            "name": name,
+            "slug": slug,
+            "path": path,
+            "parent_id": parent and parent[0],
+            "article_count": 0,
+        }
         inserted = connection.execute(CATEGORY.insert().values(values)).inserted_primary_key
         assert inserted is not None
         return int(inserted[0]), slug
