@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 from app.ingest.categories import CategoryIndex
 from app.ingest.record import ArticleRecord
 from app.models import Article, ArticleCategory, Category
+from app.search import index as search_index
 
 ARTICLE = Article.__table__  # type: ignore[attr-defined]
 LINK = ArticleCategory.__table__  # type: ignore[attr-defined]
@@ -46,14 +47,15 @@ class Loader:
             return {row[0]: StoredFile(row[1], row[2], row[3]) for row in connection.execute(query)}
 
     def write(self, records: Sequence[ArticleRecord]) -> None:
-        """Upsert `records` and replace their category links, all in one transaction."""
+        """Upsert `records`, replace their category links and search index rows, all in one transaction."""
         if not records:
             return
         now = datetime.now(UTC)
         with self.engine.begin() as connection:
             chains = {record.id: self.categories.ensure(connection, record.categories) for record in records}
-            self._upsert_articles(connection, records, now)
             ids = [record.id for record in records]
+            search_index.forget(connection, ids)  # first: SQLite's index needs the text being replaced
+            self._upsert_articles(connection, records, now)
             connection.execute(delete(LINK).where(LINK.c.article_id.in_(ids)))
             links = [
                 {"article_id": record.id, "category_id": category_id, "published_at": record.published_at}
@@ -62,6 +64,9 @@ class Loader:
             ]
             if links:
                 connection.execute(LINK.insert(), links)
+            search_index.index(
+                connection, [search_index.Indexable(r.id, r.title, r.body_text) for r in records]
+            )
 
     def _upsert_articles(
         self, connection: Connection, records: Sequence[ArticleRecord], now: datetime
@@ -72,11 +77,12 @@ class Loader:
         connection.execute(statement.on_conflict_do_update(index_elements=["id"], set_=changed))
 
     def delete(self, ids: Iterable[str]) -> int:
-        """Delete articles (and their links) by id; returns how many went."""
+        """Delete articles (with their links and search index rows) by id; returns how many went."""
         ids = list(ids)
         with self.engine.begin() as connection:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
+                search_index.forget(connection, chunk)
                 connection.execute(delete(LINK).where(LINK.c.article_id.in_(chunk)))
                 connection.execute(delete(ARTICLE).where(ARTICLE.c.id.in_(chunk)))
         return len(ids)
