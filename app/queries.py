@@ -2,29 +2,41 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.facets import count_facets
 from app.ingest.categories import PATH_SEPARATOR
 from app.models import Article, ArticleCategory, Category
-from app.schemas import ArticleDetail, ArticlePage, ArticleSummary, CategoryNode
+from app.schemas import ArticleBase, ArticleDetail, ArticlePage, ArticleSummary, CategoryNode, Highlights
+from app.search.highlight import highlight_body, highlight_title
+from app.search.query import SearchQuery
+from app.search.sql import excluding, matching
 
 ARTICLE = Article.__table__  # type: ignore[attr-defined]
 LINK = ArticleCategory.__table__  # type: ignore[attr-defined]
 CATEGORY = Category.__table__  # type: ignore[attr-defined]
 
-SUMMARY_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleSummary.model_fields)
+SUMMARY_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleBase.model_fields)
 DETAIL_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleDetail.model_fields if name != "paragraphs")
+
+
+Sort = Literal["relevance", "-published_at", "published_at", "title"]
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleFilters:
-    """What a listing is narrowed by; empty lists mean no filter."""
+    """What a listing is narrowed by; empty lists and None mean no filter."""
 
     categories: Sequence[str] = field(default_factory=tuple)
+    category_mode: Literal["any", "all"] = "any"
     authors: Sequence[str] = field(default_factory=tuple)
+    since: datetime | None = None  # inclusive
+    until: datetime | None = None  # exclusive
+    has_image: bool | None = None
     within: str | None = None  # a category slug the article must also be in (the /categories route)
 
 
@@ -40,26 +52,85 @@ def _in_categories(ids: Sequence[int]) -> Any:
     return ARTICLE.c.id.in_(select(LINK.c.article_id).where(LINK.c.category_id.in_(ids)))
 
 
-def _filtered(session: Session, query: Select[Any], filters: ArticleFilters) -> Select[Any]:
-    if filters.categories:
-        query = query.where(_in_categories(category_ids(session, filters.categories)))
+def _conditions(session: Session, filters: ArticleFilters) -> list[Any]:
+    """The WHERE conditions of the filters (category names resolved once)."""
+    conditions = []
+    if filters.categories and filters.category_mode == "all":
+        conditions += [_in_categories(category_ids(session, [value])) for value in filters.categories]
+    elif filters.categories:
+        conditions.append(_in_categories(category_ids(session, filters.categories)))
     if filters.within:
-        query = query.where(_in_categories(category_ids(session, [filters.within])))
+        conditions.append(_in_categories(category_ids(session, [filters.within])))
     if filters.authors:
-        query = query.where(ARTICLE.c.author.in_(filters.authors))
-    return query
+        conditions.append(ARTICLE.c.author.in_(filters.authors))
+    if filters.since is not None:
+        conditions.append(ARTICLE.c.published_at >= filters.since)
+    if filters.until is not None:
+        conditions.append(ARTICLE.c.published_at < filters.until)
+    if filters.has_image is not None:
+        conditions.append(ARTICLE.c.image.is_not(None) if filters.has_image else ARTICLE.c.image.is_(None))
+    return conditions
 
 
-def list_articles(*, session: Session, filters: ArticleFilters, limit: int, offset: int) -> ArticlePage:
-    """A page of article summaries, newest first (undated last), with the total count."""
-    page = _filtered(session, select(*SUMMARY_COLUMNS), filters)
-    page = page.order_by(ARTICLE.c.published_at.desc().nulls_last(), ARTICLE.c.id.desc())
-    rows = session.execute(page.limit(limit).offset(offset)).mappings()
-    items = [ArticleSummary.model_validate(dict(row)) for row in rows]
-    total = session.execute(
-        _filtered(session, select(func.count()).select_from(ARTICLE), filters)
-    ).scalar_one()
-    return ArticlePage(items=items, total=total, limit=limit, offset=offset)
+def _order(sort: Sort, matches: Any) -> list[Any]:
+    newest = [ARTICLE.c.published_at.desc().nulls_last(), ARTICLE.c.id.desc()]
+    if sort == "relevance" and matches is not None:
+        return [matches.c.score, *newest]
+    if sort == "published_at":
+        return [ARTICLE.c.published_at.asc().nulls_last(), ARTICLE.c.id.asc()]
+    if sort == "title":
+        return [ARTICLE.c.title, ARTICLE.c.id]
+    return newest
+
+
+def list_articles(
+    *,
+    session: Session,
+    filters: ArticleFilters,
+    limit: int,
+    offset: int,
+    search: SearchQuery | None = None,
+    sort: Sort | None = None,
+    facets: Sequence[str] = (),
+) -> ArticlePage:
+    """A page of article summaries with the total count: by relevance with a search, else newest first."""
+    dialect = session.get_bind().dialect.name
+    found = matching(dialect, search) if search else None
+    matches = found.subquery("matches") if found is not None else None
+    excluded = excluding(dialect, search) if search else None
+    conditions = _conditions(session, filters)
+    if excluded is not None:
+        conditions.append(ARTICLE.c.id.not_in(excluded))
+
+    def narrowed(*columns: Any) -> Select[Any]:
+        source = ARTICLE if matches is None else ARTICLE.join(matches, matches.c.article_id == ARTICLE.c.id)
+        return select(*columns).select_from(source).where(*conditions)
+
+    order = _order(sort or ("relevance" if matches is not None else "-published_at"), matches)
+    rows = session.execute(narrowed(*SUMMARY_COLUMNS).order_by(*order).limit(limit).offset(offset))
+    items = [ArticleSummary.model_validate(dict(row)) for row in rows.mappings()]
+    if search is not None and search.phrases:
+        _add_highlights(session, items, search)
+    page = ArticlePage(
+        items=items,
+        total=session.execute(narrowed(func.count())).scalar_one(),
+        limit=limit,
+        offset=offset,
+    )
+    if facets:
+        page.facets = count_facets(session=session, ids=narrowed(ARTICLE.c.id), names=facets)
+    return page
+
+
+def _add_highlights(session: Session, items: Sequence[ArticleSummary], search: SearchQuery) -> None:
+    """Mark where the page's articles matched (their bodies are read for this page only)."""
+    query = select(ARTICLE.c.id, ARTICLE.c.body_text).where(ARTICLE.c.id.in_([item.id for item in items]))
+    bodies = dict(session.execute(query).tuples().all())
+    for item in items:
+        item.highlights = Highlights(
+            title=highlight_title(item.title, search.phrases),
+            body=highlight_body(bodies.get(item.id, ""), search.phrases),
+        )
 
 
 def get_article(*, session: Session, article_id: str) -> ArticleDetail | None:

@@ -1,12 +1,14 @@
 """/categories: the tree with counts, and the listing of one category."""
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path
 
 from app.api.articles import INVALID, NOT_FOUND, FiltersDep, PagingDep
 from app.api.deps import SessionDep
-from app.queries import ArticleFilters, category_tree, find_category, list_articles
+from app.api.search import SearchDep
+from app.queries import category_tree, find_category, list_articles
 from app.schemas import ArticlePage, CategoryNode
 
 router = APIRouter(tags=["categories"])
@@ -21,17 +23,26 @@ def categories(session: SessionDep) -> list[CategoryNode]:
 @router.get(
     "/categories/{slug}/articles",
     response_model=ArticlePage,
+    response_model_exclude_unset=True,
     responses=NOT_FOUND | INVALID,
-    summary="List the articles of one category",
+    summary="List or search the articles of one category",
 )
 def category_articles(
     session: SessionDep,
     slug: Annotated[str, Path(description="The category's slug (see /categories).", max_length=200)],
     paging: PagingDep,
     filters: FiltersDep,
+    search: SearchDep,
 ) -> ArticlePage:
     """Like /articles, restricted to this category and its descendants (other filters combine with it)."""
     if find_category(session=session, slug=slug) is None:
         raise HTTPException(status_code=404, detail=f"No category with slug {slug!r}.")
-    narrowed = ArticleFilters(categories=filters.categories, authors=filters.authors, within=slug)
-    return list_articles(session=session, filters=narrowed, limit=paging.limit, offset=paging.offset)
+    return list_articles(
+        session=session,
+        filters=replace(filters, within=slug),
+        limit=paging.limit,
+        offset=paging.offset,
+        search=search.query,
+        sort=search.sort,
+        facets=search.facets,
+    )
