@@ -1,7 +1,7 @@
 """Read side: listings, details and the category tree, as response schemas."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -13,6 +13,7 @@ from app.ingest.categories import PATH_SEPARATOR
 from app.models import Article, ArticleCategory, Category
 from app.schemas import ArticleBase, ArticleDetail, ArticlePage, ArticleSummary, CategoryNode, Highlights
 from app.search.highlight import highlight_body, highlight_title
+from app.search.listing import sqlite_search_page
 from app.search.query import SearchQuery
 from app.search.sql import excluding, matching
 
@@ -106,20 +107,43 @@ def list_articles(
         source = ARTICLE if matches is None else ARTICLE.join(matches, matches.c.article_id == ARTICLE.c.id)
         return select(*columns).select_from(source).where(*conditions)
 
-    order = _order(sort or ("relevance" if matches is not None else "-published_at"), matches)
-    rows = session.execute(narrowed(*SUMMARY_COLUMNS).order_by(*order).limit(limit).offset(offset))
-    items = [ArticleSummary.model_validate(dict(row)) for row in rows.mappings()]
+    sort = sort or ("relevance" if matches is not None else "-published_at")
+    if (
+        search is not None
+        and search.groups
+        and dialect == "sqlite"
+        and sort in ("relevance", "-published_at")
+    ):
+        fast = sqlite_search_page(
+            session=session,
+            query=search,
+            conditions=_conditions(session, replace(filters, since=None, until=None)),
+            since=filters.since,
+            until=filters.until,
+            relevance=sort == "relevance",
+            limit=limit,
+            offset=offset,
+        )
+        items, total = _summaries(session, fast.ids), fast.total
+    else:
+        rows = session.execute(
+            narrowed(*SUMMARY_COLUMNS).order_by(*_order(sort, matches)).limit(limit).offset(offset)
+        )
+        items = [ArticleSummary.model_validate(dict(row)) for row in rows.mappings()]
+        total = session.execute(narrowed(func.count())).scalar_one()
     if search is not None and search.phrases:
         _add_highlights(session, items, search)
-    page = ArticlePage(
-        items=items,
-        total=session.execute(narrowed(func.count())).scalar_one(),
-        limit=limit,
-        offset=offset,
-    )
+    page = ArticlePage(items=items, total=total, limit=limit, offset=offset)
     if facets:
         page.facets = count_facets(session=session, ids=narrowed(ARTICLE.c.id), names=facets)
     return page
+
+
+def _summaries(session: Session, ids: Sequence[str]) -> list[ArticleSummary]:
+    """Summaries of these articles, in this order."""
+    rows = session.execute(select(*SUMMARY_COLUMNS).where(ARTICLE.c.id.in_(ids))).mappings()
+    by_id = {row["id"]: ArticleSummary.model_validate(dict(row)) for row in rows}
+    return [by_id[article_id] for article_id in ids if article_id in by_id]
 
 
 def _add_highlights(session: Session, items: Sequence[ArticleSummary], search: SearchQuery) -> None:

@@ -65,7 +65,8 @@ class Loader:
             if links:
                 connection.execute(LINK.insert(), links)
             search_index.index(
-                connection, [search_index.Indexable(r.id, r.title, r.body_text) for r in records]
+                connection,
+                [search_index.Indexable(r.id, r.title, r.body_text, r.published_at) for r in records],
             )
 
     def _upsert_articles(

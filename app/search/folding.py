@@ -54,6 +54,8 @@ def fold_table() -> dict[int, str]:
 
 def fold(text: str) -> str:
     """The folded form of `text`: full-width to half-width, lower case, Traditional to Simplified."""
+    if text.isascii():  # NFKC leaves ASCII alone: lower case is all there is to do, and much faster
+        return text.lower()
     return text.translate(fold_table())
 
 

@@ -4,37 +4,35 @@ Matches are found the way the index finds them (folded text, the same tokens in 
 the original characters, so what is marked is what matched.
 """
 
+import re
 from collections.abc import Iterator, Sequence
 from html import escape
 
 from app.search.folding import fold, fold_with_offsets
 from app.search.query import Phrase
-from app.search.tokens import MAX_WORD, runs
+from app.search.tokens import CJK_CLASS, MAX_WORD, is_cjk, runs
 
 CONTEXT = 40  # characters kept on each side of a match in a body fragment
 MAX_FRAGMENTS = 3
+SCAN_FIRST = 5_000  # characters of a long body searched before the whole of it
 MAX_FRAGMENT = 4 * CONTEXT  # a fragment stops growing at about this many characters
 MAX_TITLE = 200
 ELLIPSIS = "…"
 
 Span = tuple[int, int]
+_WORD_CHAR = re.compile(f"[^\\W_{CJK_CLASS}]")
 
 
-def _token_spans(folded: str) -> tuple[list[str], list[Span]]:
-    """The index tokens of folded text with the span each covers (a bigram covers two characters)."""
-    tokens: list[str] = []
-    spans: list[Span] = []
-    for run in runs(folded):
+def _tokens_from(folded: str, position: int) -> Iterator[tuple[str, int, int]]:
+    """The index tokens of folded text from `position` on, each with the span it covers."""
+    for run in runs(folded, position):
         if not run.cjk:
-            tokens.append(run.text[:MAX_WORD])
-            spans.append((run.start, run.start + len(run.text)))
+            yield run.text[:MAX_WORD], run.start, run.start + len(run.text)
             continue
         last = len(run.text) - 1
         for offset in range(last + 1):
             start = run.start + offset
-            tokens.append(run.text[offset : offset + 2])
-            spans.append((start, start + (1 if offset == last else 2)))
-    return tokens, spans
+            yield run.text[offset : offset + 2], start, start + (1 if offset == last else 2)
 
 
 def _is_cjk_run(text: str) -> bool:
@@ -42,30 +40,44 @@ def _is_cjk_run(text: str) -> bool:
     return len(found) == 1 and found[0].cjk and found[0].text == text
 
 
-def _phrase_spans(
-    folded: str, phrase: Phrase, tokenized: list[tuple[list[str], list[Span]]]
-) -> Iterator[Span]:
+def _match_at(folded: str, position: int, phrase: Phrase) -> Span | None:
+    """The span of the phrase's tokens in a row from `position`, if they are there."""
+    wanted, prefix = phrase.tokens.tokens, phrase.tokens.prefix
+    last = len(wanted) - 1
+    start = end = position
+    for index, (token, token_start, token_end) in enumerate(_tokens_from(folded, position)):
+        want = wanted[index]
+        if index == 0:
+            if token_start != position:
+                return None
+            start = token_start
+        if index == last and prefix:
+            return (start, token_start + len(want)) if token.startswith(want) else None
+        if token != want:
+            return None
+        end = token_end
+        if index == last:
+            return start, end
+    return None
+
+
+def _phrase_spans(folded: str, phrase: Phrase) -> Iterator[Span]:
     if _is_cjk_run(phrase.text):  # bigrams in a row match exactly where the text occurs
         start = folded.find(phrase.text)
         while start >= 0:
             yield start, start + len(phrase.text)
             start = folded.find(phrase.text, start + len(phrase.text))
         return
-    if not tokenized:
-        tokenized.append(_token_spans(folded))
-    tokens, spans = tokenized[0]
-    wanted, prefix = phrase.tokens.tokens, phrase.tokens.prefix
-    last = len(wanted) - 1
-    for index in range(len(tokens) - last):
-        if tokens[index] != wanted[0] and not (last == 0 and prefix and tokens[index].startswith(wanted[0])):
-            continue
-        following = tokens[index + 1 : index + last + 1]
-        if all(
-            (token.startswith(want) if i == last - 1 and prefix else token == want)
-            for i, (token, want) in enumerate(zip(following, wanted[1:], strict=True))
-        ):
-            end = spans[index + last][0] + len(wanted[-1]) if prefix else spans[index + last][1]
-            yield spans[index][0], end
+    first = phrase.tokens.tokens[0]
+    word = not is_cjk(first[0])
+    start = folded.find(first)
+    while start >= 0:
+        # a word starts a run; a CJK token may start anywhere in one
+        if not (word and start > 0 and _WORD_CHAR.match(folded, start - 1)):
+            span = _match_at(folded, start, phrase)
+            if span is not None:
+                yield span
+        start = folded.find(first, start + 1)
 
 
 def match_spans(text: str, phrases: Sequence[Phrase]) -> list[Span]:
@@ -74,8 +86,7 @@ def match_spans(text: str, phrases: Sequence[Phrase]) -> list[Span]:
     origins: list[int] | None = None
     if len(folded) != len(text):  # some character folded to several: map positions back
         folded, origins = fold_with_offsets(text)
-    tokenized: list[tuple[list[str], list[Span]]] = []
-    found = sorted(span for phrase in phrases for span in _phrase_spans(folded, phrase, tokenized))
+    found = sorted(span for phrase in phrases for span in _phrase_spans(folded, phrase))
     merged: list[Span] = []
     for start, end in found:
         if origins is not None:
@@ -112,7 +123,10 @@ def highlight_title(title: str, phrases: Sequence[Phrase]) -> str | None:
 
 def highlight_body(body: str, phrases: Sequence[Phrase]) -> list[str]:
     """Up to MAX_FRAGMENTS fragments of the body around its first matches, in text order."""
-    spans = match_spans(body, phrases)
+    # Fragments come from the first matches: look at the start of a long body first.
+    spans = match_spans(body[:SCAN_FIRST], phrases) if len(body) > SCAN_FIRST else []
+    if len(spans) < MAX_FRAGMENTS:
+        spans = match_spans(body, phrases)
     windows: list[Span] = []
     for start, end in spans:
         window = (max(0, start - CONTEXT), min(len(body), end + CONTEXT))

@@ -11,6 +11,7 @@ token stream; foreign keys cascade and the row is simply replaced.
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
@@ -22,6 +23,10 @@ MAX_POSITION = 16_383  # PostgreSQL's limits for tsvector positions
 MAX_POSITIONS_PER_WORD = 256
 
 
+SEQUENCE_BITS = 22
+DATED = 1 << SEQUENCE_BITS  # doc_ids below this belong to undated articles
+
+
 @dataclass(frozen=True, slots=True)
 class Indexable:
     """What the index is built from."""
@@ -29,6 +34,28 @@ class Indexable:
     id: str
     title: str
     body_text: str
+    published_at: datetime | None
+
+
+def doc_id_floor(moment: datetime | None) -> int:
+    """The smallest SQLite doc_id of an article published at `moment` (or undated, for None)."""
+    if moment is None:
+        return 0
+    seconds = int(moment.replace(tzinfo=moment.tzinfo or UTC).timestamp())
+    return (max(0, seconds) + 1) << SEQUENCE_BITS
+
+
+def _doc_ids(connection: Connection, articles: Sequence[Indexable]) -> list[int]:
+    """New doc_ids: publication second, then the next numbers of a sequence kept in the database."""
+    start = connection.execute(text("SELECT next FROM article_search_sequence")).scalar_one()
+    connection.execute(
+        text("UPDATE article_search_sequence SET next = :next"), {"next": start + len(articles)}
+    )
+    mask = DATED - 1
+    return [
+        doc_id_floor(article.published_at) | ((start + offset) & mask)
+        for offset, article in enumerate(articles)
+    ]
 
 
 def _postgres(connection: Connection) -> bool:
@@ -81,31 +108,31 @@ def index(connection: Connection, articles: Sequence[Indexable]) -> None:
             [_postgres_row(article, version) for article in articles],
         )
         return
+    doc_ids = _doc_ids(connection, articles)
     connection.execute(
-        text("INSERT INTO article_search (article_id, tokenizer_version) VALUES (:id, :version)"),
-        [{"id": article.id, "version": version} for article in articles],
-    )
-    doc_ids = dict(
-        connection.execute(
-            text("SELECT article_id, doc_id FROM article_search WHERE article_id IN :ids").bindparams(
-                bindparam("ids", expanding=True)
-            ),
-            {"ids": [article.id for article in articles]},
-        )
-        .tuples()
-        .all()
+        text(
+            "INSERT INTO article_search (doc_id, article_id, tokenizer_version) "
+            "VALUES (:doc_id, :id, :version)"
+        ),
+        [
+            {"doc_id": doc_id, "id": article.id, "version": version}
+            for doc_id, article in zip(doc_ids, articles, strict=True)
+        ],
     )
     connection.execute(
         text("INSERT INTO article_fts (rowid, title, body) VALUES (:doc_id, :title, :body)"),
         [
-            {
-                "doc_id": doc_ids[article.id],
-                "title": index_tokens(article.title),
-                "body": index_tokens(article.body_text),
-            }
-            for article in articles
+            {"doc_id": doc_id, "title": index_tokens(article.title), "body": index_tokens(article.body_text)}
+            for doc_id, article in zip(doc_ids, articles, strict=True)
         ],
     )
+
+
+def _aware(value: datetime | str | None) -> datetime | None:
+    """published_at as read with text(): SQLite gives a naive UTC string, PostgreSQL an aware datetime."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 def _postgres_row(article: Indexable, version: str) -> dict[str, str]:
@@ -138,14 +165,14 @@ def _articles(connection: Connection, where: str = "") -> Iterator[list[Indexabl
     while True:
         rows = connection.execute(
             text(
-                "SELECT a.id, a.title, a.body_text FROM article a WHERE a.id > :last "
+                "SELECT a.id, a.title, a.body_text, a.published_at FROM article a WHERE a.id > :last "
                 f"{'AND ' + where if where else ''} ORDER BY a.id LIMIT {BATCH}"
             ),
             {"last": last, "version": tokenizer_version()},
         ).all()
         if not rows:
             return
-        yield [Indexable(row.id, row.title, row.body_text) for row in rows]
+        yield [Indexable(row.id, row.title, row.body_text, _aware(row.published_at)) for row in rows]
         last = rows[-1].id
 
 

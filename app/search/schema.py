@@ -4,8 +4,8 @@ from typing import Any
 
 
 def is_search_table(name: str | None) -> bool:
-    """True for the index tables (and FTS5's shadow tables, article_fts_*)."""
-    return bool(name) and (name == "article_search" or str(name).startswith("article_fts"))
+    """True for the index tables (article_search*, and article_fts* with FTS5's shadow tables)."""
+    return bool(name) and str(name).startswith(("article_search", "article_fts"))
 
 
 def include_name(name: str | None, type_: str, _parent_names: Any) -> bool:

@@ -48,9 +48,9 @@ class Run:
     start: int
 
 
-def runs(folded: str) -> Iterator[Run]:
-    """The runs of `folded`, in order; everything between them (spaces, punctuation) separates."""
-    for match in _RUNS.finditer(folded):
+def runs(folded: str, start: int = 0) -> Iterator[Run]:
+    """The runs of `folded` from `start`, in order; anything between runs (spaces, punctuation) separates."""
+    for match in _RUNS.finditer(folded, start):
         yield Run(match.group(), match.group(1) is not None, match.start())
 
 

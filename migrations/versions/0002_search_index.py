@@ -28,13 +28,16 @@ def upgrade() -> None:
         )
         op.execute("CREATE INDEX ix_article_search_document ON article_search USING gin (document)")
     else:
-        # AUTOINCREMENT: a doc_id is never reused, so postings left behind can never match a new article.
+        # doc_id (the FTS5 rowid) is the publication time in seconds above 22 bits of a sequence number:
+        # FTS5 walks matches newest first without sorting, and a doc_id is not reused by a later write.
         op.execute(
             "CREATE TABLE article_search ("
-            " doc_id INTEGER PRIMARY KEY AUTOINCREMENT,"
+            " doc_id INTEGER PRIMARY KEY,"
             " article_id VARCHAR(16) NOT NULL UNIQUE REFERENCES article (id) ON DELETE CASCADE,"
             " tokenizer_version VARCHAR NOT NULL)"
         )
+        op.execute("CREATE TABLE article_search_sequence (next INTEGER NOT NULL)")
+        op.execute("INSERT INTO article_search_sequence (next) VALUES (0)")
         # The tokens are made in Python; 'ascii' only splits them on spaces (it keeps non-ASCII characters
         # whole, unlike unicode61, whose Unicode tables and diacritics folding we would depend on).
         # prefix='1' serves one-character queries, which match every token starting with the character.
@@ -48,4 +51,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         op.execute("DROP TABLE article_fts")
+        op.execute("DROP TABLE article_search_sequence")
     op.execute("DROP TABLE article_search")

@@ -4,6 +4,7 @@ import random
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
 
 from app.search.folding import fold
 from app.search.tokens import is_cjk
@@ -203,3 +204,27 @@ def test_bad_search_parameters_are_422_naming_them(
 
 def test_blank_q_is_no_search(client: TestClient, search_corpus: dict[str, str]) -> None:
     assert search_ids(client, q="   ") == search_ids(client)
+
+
+def test_relevance_ranks_the_newest_matches_then_lists_the_older_ones(
+    client: TestClient, search_corpus: dict[str, str], monkeypatch: pytest.MonkeyPatch, engine: Engine
+) -> None:
+    from app.search import listing
+
+    monkeypatch.setattr(listing, "RANK_WINDOW", 2)  # only the two newest matches are ranked
+    query = {"q": "国内 OR 碳达峰 OR 芯片"}
+    everything = search_ids(client, **query)
+    pages = [
+        client.get("/articles", params={**query, "limit": 2, "offset": start}).json() for start in (0, 2, 4)
+    ]
+    ids = [item["id"] for page in pages for item in page["items"]]
+    assert len(ids) == len(set(ids)) == len(everything) == pages[0]["total"]
+    assert set(ids) == everything
+    if engine.dialect.name == "sqlite":  # PostgreSQL ranks every match
+        dates = [item["published_at"] for page in pages[1:] for item in page["items"]]
+        assert dates == sorted(dates, reverse=True)  # past the window: newest first
+
+
+def test_until_with_q_excludes_undated_articles(client: TestClient, search_corpus: dict[str, str]) -> None:
+    assert search_ids(client, q="游戏", until="2030-01-01") == {search_corpus["script"]}
+    assert search_ids(client, q="游戏") == {search_corpus["script"], search_corpus["undated"]}
