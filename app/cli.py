@@ -1,4 +1,4 @@
-"""The `articles` command: ingest, serve and migrate."""
+"""The `articles` command: ingest, serve, reindex and migrate."""
 
 import sys
 from pathlib import Path
@@ -79,7 +79,18 @@ def ingest(
             on_progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
     print_report(report, Console(), quiet=quiet)
+    _refresh_search_index(engine)
     raise typer.Exit(1 if report.failures else 0)
+
+
+def _refresh_search_index(engine: Engine) -> None:
+    """Index the articles a tokenizer upgrade left stale (unchanged files are not written again)."""
+    from app.search.index import refresh_stale
+
+    with engine.begin() as connection:
+        refreshed = refresh_stale(connection)
+    if refreshed:
+        console.print(f"Search index: {refreshed} articles indexed again for the current tokenizer.")
 
 
 def _progress_bar() -> Progress:
@@ -104,9 +115,18 @@ def serve(
     import uvicorn
 
     from app.api.request_log import server_log_config
+    from app.search.index import stale_count
 
     settings = _settings()
-    _engine(settings, auto_migrate=True).dispose()
+    engine = _engine(settings, auto_migrate=True)
+    with engine.connect() as connection:
+        stale = stale_count(connection)
+    engine.dispose()
+    if stale:
+        console.print(
+            f"[yellow]{stale} articles are missing from the search index or indexed by another tokenizer:"
+            "[/yellow] run `articles reindex`."
+        )
     uvicorn.run(
         "app.api.app:create_app",
         factory=True,
@@ -135,6 +155,18 @@ def inspect(
         console.print(f"[red]failed[/red] {path}: {exc}")
         raise typer.Exit(1) from None
     print_inspection(report, Console(), as_json=as_json)
+
+
+@cli.command()
+def reindex() -> None:
+    """Rebuild the search index from the stored articles (after upgrading the tokenizer or OpenCC)."""
+    from app.db import write_transaction
+    from app.search.index import rebuild
+
+    engine = _engine(_settings(), auto_migrate=True)
+    with write_transaction(engine) as connection:
+        count = rebuild(connection)
+    console.print(f"Search index rebuilt: {count} articles.")
 
 
 @cli.command()

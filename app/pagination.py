@@ -79,6 +79,26 @@ def decode_cursor(key: SortKey, token: str) -> tuple[Any, ...]:
     return tuple(_decode_value(key, i, value) for i, value in enumerate(payload[1:]))
 
 
+POSITION = "position"
+
+
+def encode_position(offset: int) -> str:
+    """A cursor for ranked results (a search), whose order has no key to seek: the next row's position."""
+    return base64.urlsafe_b64encode(orjson.dumps([POSITION, offset])).rstrip(b"=").decode("ascii")
+
+
+def decode_position(token: str) -> int:
+    """The position in a cursor made by `encode_position`; InvalidCursor for anything else."""
+    try:
+        payload = orjson.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidCursor("not a cursor returned by this API") from exc
+    valid = isinstance(payload, list) and len(payload) == 2 and payload[0] == POSITION
+    if not valid or not isinstance(payload[1], int) or isinstance(payload[1], bool) or payload[1] < 0:
+        raise InvalidCursor("not a cursor of a search (cursors do not carry over between q and no q)")
+    return int(payload[1])
+
+
 def _encode_value(value: Any) -> Any:
     return value.astimezone(UTC).isoformat() if isinstance(value, datetime) else value
 

@@ -1,38 +1,67 @@
 """Read side: listings, details and the category tree, as response schemas."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Literal
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.facets import count_facets
 from app.ingest.categories import PATH_SEPARATOR
 from app.models import Article, ArticleCategory, Category
-from app.pagination import SortColumn, SortKey, decode_cursor, encode_cursor, keyset_rows
-from app.schemas import ArticleDetail, ArticlePage, ArticleSummary, CategoryNode
+from app.pagination import (
+    SortColumn,
+    SortKey,
+    decode_cursor,
+    decode_position,
+    encode_cursor,
+    encode_position,
+    keyset_rows,
+)
+from app.schemas import ArticleBase, ArticleDetail, ArticlePage, ArticleSummary, CategoryNode, Highlights
+from app.search.highlight import highlight_body, highlight_title
+from app.search.listing import sqlite_search_page
+from app.search.query import SearchQuery
+from app.search.sql import excluding, matching
 
 ARTICLE = Article.__table__  # type: ignore[attr-defined]
 LINK = ArticleCategory.__table__  # type: ignore[attr-defined]
 CATEGORY = Category.__table__  # type: ignore[attr-defined]
 
-SUMMARY_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleSummary.model_fields)
+SUMMARY_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleBase.model_fields)
 DETAIL_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleDetail.model_fields if name != "paragraphs")
 
+
+Sort = Literal["relevance", "-published_at", "published_at", "title"]
+
+_ID = SortColumn(ARTICLE.c.id, "str")
 NEWEST_FIRST = SortKey(
-    name="newest",
-    columns=(SortColumn(ARTICLE.c.published_at, "datetime"), SortColumn(ARTICLE.c.id, "str")),
-    descending=True,
+    name="newest", columns=(SortColumn(ARTICLE.c.published_at, "datetime"), _ID), descending=True,
     nullable_first=True,
-)
+)  # fmt: skip
+OLDEST_FIRST = SortKey(
+    name="oldest", columns=(SortColumn(ARTICLE.c.published_at, "datetime"), _ID), descending=False,
+    nullable_first=True,
+)  # fmt: skip
+BY_TITLE = SortKey(name="title", columns=(SortColumn(ARTICLE.c.title, "str"), _ID), descending=False)
+# Without q, every sort pages by keyset; "relevance" without q means newest first.
+KEYSET_SORTS: dict[Sort, SortKey] = {
+    "relevance": NEWEST_FIRST, "-published_at": NEWEST_FIRST, "published_at": OLDEST_FIRST, "title": BY_TITLE,
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleFilters:
-    """What a listing is narrowed by; empty lists mean no filter."""
+    """What a listing is narrowed by; empty lists and None mean no filter."""
 
     categories: Sequence[str] = field(default_factory=tuple)
+    category_mode: Literal["any", "all"] = "any"
     authors: Sequence[str] = field(default_factory=tuple)
+    since: datetime | None = None  # inclusive
+    until: datetime | None = None  # exclusive
+    has_image: bool | None = None
     within: str | None = None  # a category slug the article must also be in (the /categories route)
 
 
@@ -48,14 +77,24 @@ def _in_categories(ids: Sequence[int]) -> Any:
     return ARTICLE.c.id.in_(select(LINK.c.article_id).where(LINK.c.category_id.in_(ids)))
 
 
-def _filtered(session: Session, query: Select[Any], filters: ArticleFilters) -> Select[Any]:
-    if filters.categories:
-        query = query.where(_in_categories(category_ids(session, filters.categories)))
+def _conditions(session: Session, filters: ArticleFilters) -> list[Any]:
+    """The WHERE conditions of the filters (category names resolved once)."""
+    conditions = []
+    if filters.categories and filters.category_mode == "all":
+        conditions += [_in_categories(category_ids(session, [value])) for value in filters.categories]
+    elif filters.categories:
+        conditions.append(_in_categories(category_ids(session, filters.categories)))
     if filters.within:
-        query = query.where(_in_categories(category_ids(session, [filters.within])))
+        conditions.append(_in_categories(category_ids(session, [filters.within])))
     if filters.authors:
-        query = query.where(ARTICLE.c.author.in_(filters.authors))
-    return query
+        conditions.append(ARTICLE.c.author.in_(filters.authors))
+    if filters.since is not None:
+        conditions.append(ARTICLE.c.published_at >= filters.since)
+    if filters.until is not None:
+        conditions.append(ARTICLE.c.published_at < filters.until)
+    if filters.has_image is not None:
+        conditions.append(ARTICLE.c.image.is_not(None) if filters.has_image else ARTICLE.c.image.is_(None))
+    return conditions
 
 
 def list_articles(
@@ -66,24 +105,132 @@ def list_articles(
     offset: int = 0,
     cursor: str | None = None,
     count: bool = True,
+    search: SearchQuery | None = None,
+    sort: Sort | None = None,
+    facets: Sequence[str] = (),
 ) -> ArticlePage:
-    """A page of article summaries, newest first (undated last), after `cursor` or `offset` rows."""
-    key = NEWEST_FIRST
-    after = decode_cursor(key, cursor) if cursor else None
-    query = _filtered(session, select(*SUMMARY_COLUMNS, *key.labelled()), filters)
-    if offset:
-        rows = list(
-            session.execute(query.order_by(*key.order_by()).limit(limit + 1).offset(offset)).mappings()
+    """A page of summaries: by relevance with a search, else newest first (or as `sort` says), starting
+    after `cursor` or `offset` rows; `total` unless `count` is false, facets when asked for."""
+    conditions = _conditions(session, filters)
+    if search is not None:
+        page = _search_page(session, filters, conditions, search, sort, limit, offset, cursor)
+        if not count:
+            page.total = None
+    else:
+        page = _keyset_page(
+            session, conditions, KEYSET_SORTS[sort or "-published_at"], limit, offset, cursor, count
         )
+    if facets:
+        page.facets = count_facets(
+            session=session, ids=_narrowed(session, search, conditions, ARTICLE.c.id), names=facets
+        )
+    return page
+
+
+def _narrowed(
+    session: Session, search: SearchQuery | None, conditions: list[Any], *columns: Any, score: bool = False
+) -> Select[Any]:
+    """SELECT `columns` of the articles that pass the filters and match the search (and `_score`, the
+    match's relevance, when asked and the search has terms to rank by)."""
+    if search is None:
+        return select(*columns).select_from(ARTICLE).where(*conditions)
+    dialect = session.get_bind().dialect.name
+    found, excluded = matching(dialect, search), excluding(dialect, search)
+    wheres = [*conditions] if excluded is None else [*conditions, ARTICLE.c.id.not_in(excluded)]
+    if found is None:
+        return select(*columns).select_from(ARTICLE).where(*wheres)
+    matches = found.subquery("matches")
+    source = ARTICLE.join(matches, matches.c.article_id == ARTICLE.c.id)
+    ranked = [*columns, matches.c.score.label("_score")] if score else columns
+    return select(*ranked).select_from(source).where(*wheres)
+
+
+def _keyset_page(
+    session: Session,
+    conditions: list[Any],
+    key: SortKey,
+    limit: int,
+    offset: int,
+    cursor: str | None,
+    count: bool,
+) -> ArticlePage:
+    """A page continuing `key`'s order after the cursor's row: a deep page costs what the first does."""
+    after = decode_cursor(key, cursor) if cursor else None
+    query = select(*SUMMARY_COLUMNS, *key.labelled()).where(*conditions)
+    if offset:
+        statement = query.order_by(*key.order_by()).limit(limit + 1).offset(offset)
+        rows = list(session.execute(statement).mappings())
     else:  # the first page too: the keyset ranges read the index even where NULLS LAST would not
         rows = keyset_rows(session=session, query=query, key=key, after=after, limit=limit + 1)
     next_cursor = encode_cursor(key, key.values(rows[limit - 1])) if len(rows) > limit else None
     items = [ArticleSummary.model_validate(dict(row)) for row in rows[:limit]]
     total = None
     if count:
-        counting = _filtered(session, select(func.count()).select_from(ARTICLE), filters)
-        total = session.execute(counting).scalar_one()
+        total = session.execute(select(func.count()).select_from(ARTICLE).where(*conditions)).scalar_one()
     return ArticlePage(items=items, total=total, limit=limit, offset=offset, next_cursor=next_cursor)
+
+
+def _search_page(
+    session: Session,
+    filters: ArticleFilters,
+    conditions: list[Any],
+    search: SearchQuery,
+    sort: Sort | None,
+    limit: int,
+    offset: int,
+    cursor: str | None,
+) -> ArticlePage:
+    """A page of a search: ranked results page by position (the cursor holds the next one)."""
+    start = offset + (decode_position(cursor) if cursor else 0)
+    dialect = session.get_bind().dialect.name
+    sort = sort or ("relevance" if search.groups else "-published_at")
+    if search.groups and dialect == "sqlite" and sort in ("relevance", "-published_at"):
+        fast = sqlite_search_page(
+            session=session,
+            query=search,
+            conditions=_conditions(session, replace(filters, since=None, until=None)),
+            since=filters.since,
+            until=filters.until,
+            relevance=sort == "relevance",
+            limit=limit,
+            offset=start,
+        )
+        items, total = _summaries(session, fast.ids), fast.total
+    else:
+        narrowed = _narrowed(session, search, conditions, *SUMMARY_COLUMNS, score=sort == "relevance")
+        matches = narrowed.selected_columns.get("_score")
+        order = (
+            [matches, *NEWEST_FIRST.order_by()]
+            if sort == "relevance" and matches is not None
+            else KEYSET_SORTS[sort].order_by()
+        )
+        rows = session.execute(narrowed.order_by(*order).limit(limit).offset(start)).mappings()
+        items = [
+            ArticleSummary.model_validate({k: v for k, v in row.items() if k != "_score"}) for row in rows
+        ]
+        total = session.execute(select(func.count()).select_from(narrowed.subquery())).scalar_one()
+    if search.phrases:
+        _add_highlights(session, items, search)
+    next_cursor = encode_position(start + limit) if start + limit < total else None
+    return ArticlePage(items=items, total=total, limit=limit, offset=offset, next_cursor=next_cursor)
+
+
+def _summaries(session: Session, ids: Sequence[str]) -> list[ArticleSummary]:
+    """Summaries of these articles, in this order."""
+    rows = session.execute(select(*SUMMARY_COLUMNS).where(ARTICLE.c.id.in_(ids))).mappings()
+    by_id = {row["id"]: ArticleSummary.model_validate(dict(row)) for row in rows}
+    return [by_id[article_id] for article_id in ids if article_id in by_id]
+
+
+def _add_highlights(session: Session, items: Sequence[ArticleSummary], search: SearchQuery) -> None:
+    """Mark where the page's articles matched (their bodies are read for this page only)."""
+    query = select(ARTICLE.c.id, ARTICLE.c.body_text).where(ARTICLE.c.id.in_([item.id for item in items]))
+    bodies = dict(session.execute(query).tuples().all())
+    for item in items:
+        item.highlights = Highlights(
+            title=highlight_title(item.title, search.phrases),
+            body=highlight_body(bodies.get(item.id, ""), search.phrases),
+        )
 
 
 def get_article(*, session: Session, article_id: str) -> ArticleDetail | None:

@@ -8,8 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 SEED_ID = "5d0f8e2a4c1b3e7f"
 
 
-class ArticleSummary(BaseModel):
-    """An article in a listing: metadata and an excerpt, no body."""
+class ArticleBase(BaseModel):
+    """What every article response carries: metadata and an excerpt."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -44,7 +44,26 @@ class ArticleSummary(BaseModel):
     )
 
 
-class ArticleDetail(ArticleSummary):
+class Highlights(BaseModel):
+    """Where a search matched: matched text in `<mark>`...`</mark>`, everything else HTML-escaped."""
+
+    title: str | None = Field(
+        description="The title with its matches marked; null when only the body matched."
+    )
+    body: list[str] = Field(
+        description="Up to three fragments of the body around matches, in text order (`…` where cut)."
+    )
+
+
+class ArticleSummary(ArticleBase):
+    """An article in a listing: metadata and an excerpt, no body; with `q`, where it matched."""
+
+    highlights: Highlights | None = Field(
+        default=None, description="Present when the listing has a `q`: marked title and body fragments."
+    )
+
+
+class ArticleDetail(ArticleBase):
     """One article with its cleaned body and everything ingest learned about it."""
 
     body_text: str = Field(
@@ -74,7 +93,7 @@ class ArticleDetail(ArticleSummary):
 class ArticlePage(BaseModel):
     """A page of a listing."""
 
-    items: list[ArticleSummary] = Field(description="The articles of this page, newest first.")
+    items: list[ArticleSummary] = Field(description="The articles of this page, ordered by `sort`.")
     total: int | None = Field(
         description="Number of articles matching the filters, over all pages; null when `count=false`."
     )
@@ -83,6 +102,21 @@ class ArticlePage(BaseModel):
     next_cursor: str | None = Field(
         default=None,
         description="Pass as `cursor` to get the next page; null on the last page.",
+    )
+    facets: dict[str, list["FacetValue"]] | None = Field(
+        default=None,
+        description="Present when `facets` is given: per facet, the values and their article counts over "
+        "the whole filtered result (category values are slugs, most frequent first; months newest first).",
+    )
+
+
+class FacetValue(BaseModel):
+    """One value of a facet and how many matching articles have it."""
+
+    value: str = Field(description="Category slug, author, or month (YYYY-MM, UTC).", examples=["jin-rong"])
+    count: int = Field(description="Matching articles with this value.", examples=[12])
+    label: str | None = Field(
+        default=None, description="For categories: the category's name.", examples=["金融"]
     )
 
 

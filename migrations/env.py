@@ -6,6 +6,7 @@ from sqlmodel import SQLModel
 
 from app import models  # noqa: F401 - registers the tables on SQLModel.metadata
 from app.config import get_settings
+from app.search.schema import include_name
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -16,7 +17,13 @@ def _url() -> str:
 
 
 def run_offline() -> None:
-    context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=_url(),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+        include_name=include_name,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -33,7 +40,12 @@ def run_online() -> None:
 
 def _run(connection: object) -> None:
     # Batch mode lets later migrations alter SQLite tables (which cannot ALTER most things in place).
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        include_name=include_name,  # the search index is dialect-specific and built by hand
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -10,6 +10,7 @@ from sqlmodel import SQLModel
 from app import models  # noqa: F401 - registers the tables
 from app.db import make_engine
 from app.migrate import downgrade, is_current, upgrade
+from app.search.schema import include_name
 
 
 def test_upgrade_from_empty_matches_the_models(tmp_path: Path) -> None:
@@ -18,7 +19,8 @@ def test_upgrade_from_empty_matches_the_models(tmp_path: Path) -> None:
     upgrade(engine)
     assert is_current(engine)
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+        context = MigrationContext.configure(connection, opts={"include_name": include_name})
+        diff = compare_metadata(context, SQLModel.metadata)
     assert diff == []
 
 

@@ -189,3 +189,28 @@ def test_deep_cursor_pages_seek_the_index(
             plan = " ".join(row[-1] for row in connection.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
             assert "SEARCH article USING" in plan and "ix_article_published" in plan, plan
             assert "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.parametrize(("sort", "key"), [("title", "title"), ("published_at", "published_at")])
+def test_other_sorts_walk_by_keyset_too(
+    client: TestClient, write_post: WritePost, run_ingest: IngestFn, sort: str, key: str
+) -> None:
+    _write_many(write_post, 23)
+    run_ingest(write_post("undated.md", title="无日期", date="Invalid Date").parent)
+    items = _walk(client, f"/articles?limit=5&sort={sort}")
+    assert len(items) == len({item["id"] for item in items}) == 24
+    dated = [item for item in items if item[key] is not None]
+    assert dated == sorted(dated, key=lambda item: (str(item[key]), str(item["id"])))
+    if sort == "published_at":  # undated last in either direction
+        undated = [item["published_at"] is None for item in items]
+        assert undated == sorted(undated) and sum(undated) == 9
+
+
+def test_a_search_walks_by_position(client: TestClient, write_post: WritePost, run_ingest: IngestFn) -> None:
+    _write_many(write_post, 16)
+    run_ingest(write_post("last.md").parent)
+    walked = _walk(client, "/articles?limit=4&q=正文")
+    assert len(walked) == len({item["id"] for item in walked}) == 17
+    keyset = client.get("/articles", params={"limit": 4}).json()["next_cursor"]
+    r = client.get("/articles", params={"q": "正文", "cursor": keyset})
+    assert r.status_code == 422 and r.json()["errors"][0]["parameter"] == "cursor"

@@ -1,13 +1,16 @@
 """/articles: the filtered listing and one article's detail."""
 
-from typing import Annotated, Any
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from pydantic import AfterValidator
 
 from app.api.conditional import http_date
 from app.api.deps import SessionDep
 from app.api.fields import DetailFields, SummaryFields
 from app.api.paging import PagingDep, page_response
+from app.api.search import SearchDep
 from app.queries import ArticleFilters, get_article, list_articles
 from app.schemas import ArticleDetail, ArticlePage, ProblemDetail
 
@@ -21,6 +24,12 @@ INVALID: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _as_utc(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is None:
+        return value and value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
 def listing_filters(
     category: Annotated[
         list[str],
@@ -30,23 +39,58 @@ def listing_filters(
             max_length=20,
         ),
     ] = [],  # noqa: B006 - FastAPI builds a fresh list per request
+    category_mode: Annotated[
+        Literal["any", "all"],
+        Query(description="With several `category`: `any` (the default) or `all` of them."),
+    ] = "any",
     author: Annotated[
         list[str],
         Query(description="Source name; repeat for any of several.", examples=[["新浪财经"]], max_length=20),
     ] = [],  # noqa: B006
+    since: Annotated[
+        datetime | None,
+        Query(
+            description="Published at or after (inclusive): ISO date or datetime, UTC unless offset.",
+            examples=["2021-09-01"],
+        ),
+        AfterValidator(_as_utc),
+    ] = None,
+    until: Annotated[
+        datetime | None,
+        Query(
+            description="Published before (exclusive): ISO date or datetime, UTC unless offset.",
+            examples=["2021-10-01T00:00:00+08:00"],
+        ),
+        AfterValidator(_as_utc),
+    ] = None,
+    has_image: Annotated[
+        bool | None, Query(description="true: only articles with an image; false: only those without.")
+    ] = None,
 ) -> ArticleFilters:
-    """The filters shared by every listing."""
-    return ArticleFilters(categories=category, authors=author)
+    """The filters shared by every listing (undated articles never pass `since` or `until`)."""
+    return ArticleFilters(
+        categories=category,
+        category_mode=category_mode,
+        authors=author,
+        since=since,
+        until=until,
+        has_image=has_image,
+    )
 
 
 FiltersDep = Annotated[ArticleFilters, Depends(listing_filters)]
 
 
-@router.get("/articles", response_model=ArticlePage, responses=INVALID, summary="List articles, newest first")
+@router.get("/articles", response_model=ArticlePage, responses=INVALID, summary="List or search articles")
 def articles(
-    request: Request, session: SessionDep, paging: PagingDep, filters: FiltersDep, fields: SummaryFields
+    request: Request,
+    session: SessionDep,
+    paging: PagingDep,
+    filters: FiltersDep,
+    search: SearchDep,
+    fields: SummaryFields,
 ) -> Response:
-    """Article summaries (no body), newest first; articles without a date come last."""
+    """Article summaries (no body): newest first (undated last), or by relevance with `q`."""
     page = list_articles(
         session=session,
         filters=filters,
@@ -54,6 +98,9 @@ def articles(
         offset=paging.offset,
         cursor=paging.cursor,
         count=paging.count,
+        search=search.query,
+        sort=search.sort,
+        facets=search.facets,
     )
     return page_response(request, page, fields)
 

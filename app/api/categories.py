@@ -1,5 +1,6 @@
 """/categories: the tree with counts, and the listing of one category."""
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Request, Response
@@ -8,7 +9,8 @@ from app.api.articles import INVALID, NOT_FOUND, FiltersDep
 from app.api.deps import SessionDep
 from app.api.fields import SummaryFields
 from app.api.paging import PagingDep, page_response
-from app.queries import ArticleFilters, category_tree, find_category, list_articles
+from app.api.search import SearchDep
+from app.queries import category_tree, find_category, list_articles
 from app.schemas import ArticlePage, CategoryNode
 
 router = APIRouter(tags=["categories"])
@@ -24,7 +26,7 @@ def categories(session: SessionDep) -> list[CategoryNode]:
     "/categories/{slug}/articles",
     response_model=ArticlePage,
     responses=NOT_FOUND | INVALID,
-    summary="List the articles of one category",
+    summary="List or search the articles of one category",
 )
 def category_articles(
     request: Request,
@@ -32,18 +34,21 @@ def category_articles(
     slug: Annotated[str, Path(description="The category's slug (see /categories).", max_length=200)],
     paging: PagingDep,
     filters: FiltersDep,
+    search: SearchDep,
     fields: SummaryFields,
 ) -> Response:
     """Like /articles, restricted to this category and its descendants (other filters combine with it)."""
     if find_category(session=session, slug=slug) is None:
         raise HTTPException(status_code=404, detail=f"No category with slug {slug!r}.")
-    narrowed = ArticleFilters(categories=filters.categories, authors=filters.authors, within=slug)
     page = list_articles(
         session=session,
-        filters=narrowed,
+        filters=replace(filters, within=slug),
         limit=paging.limit,
         offset=paging.offset,
         cursor=paging.cursor,
         count=paging.count,
+        search=search.query,
+        sort=search.sort,
+        facets=search.facets,
     )
     return page_response(request, page, fields)

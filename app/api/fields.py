@@ -53,4 +53,5 @@ def page_include(fields: FieldSet) -> Any:
         "limit": True,
         "offset": True,
         "next_cursor": True,
+        "facets": True,
     }

@@ -52,7 +52,9 @@ PagingDep = Annotated[Paging, Depends()]
 
 def page_response(request: Request, page: ArticlePage, fields: FieldSet) -> Response:
     """The page as JSON (only `fields` of each item), linking to the next, previous and first pages."""
-    response = Response(page.model_dump_json(include=page_include(fields)), media_type="application/json")
+    # Unset means absent: `highlights` appear only with q, `facets` only when asked for.
+    body = page.model_dump_json(include=page_include(fields), exclude_unset=True)
+    response = Response(body, media_type="application/json")
     url = request.url
     links: dict[str, str] = {}
     if page.next_cursor:

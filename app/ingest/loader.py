@@ -14,6 +14,7 @@ from app.db import write_transaction
 from app.ingest.categories import CategoryIndex
 from app.ingest.record import ArticleRecord
 from app.models import Article, ArticleCategory, Category
+from app.search import index as search_index
 
 ARTICLE = Article.__table__  # type: ignore[attr-defined]
 LINK = ArticleCategory.__table__  # type: ignore[attr-defined]
@@ -47,7 +48,7 @@ class Loader:
             return {row[0]: StoredFile(row[1], row[2]) for row in connection.execute(query)}
 
     def write(self, records: Sequence[ArticleRecord]) -> None:
-        """Upsert `records` and replace their category links, all in one transaction."""
+        """Upsert `records`, replace their category links and search index rows, all in one transaction."""
         if not records:
             return
         # One order for every writer, so concurrent ingests lock rows in the same sequence.
@@ -63,8 +64,9 @@ class Loader:
         now = datetime.now(UTC)
         with write_transaction(self.engine) as connection:
             chains = {record.id: self.categories.ensure(connection, record.categories) for record in records}
-            self._upsert_articles(connection, records, now)
             ids = [record.id for record in records]
+            search_index.forget(connection, ids)  # first: SQLite's index needs the text being replaced
+            self._upsert_articles(connection, records, now)
             connection.execute(delete(LINK).where(LINK.c.article_id.in_(ids)))
             links = [
                 {"article_id": record.id, "category_id": category_id, "published_at": record.published_at}
@@ -73,6 +75,10 @@ class Loader:
             ]
             if links:
                 connection.execute(LINK.insert(), links)
+            search_index.index(
+                connection,
+                [search_index.Indexable(r.id, r.title, r.body_text, r.published_at) for r in records],
+            )
 
     def _upsert_articles(
         self, connection: Connection, records: Sequence[ArticleRecord], now: datetime
@@ -84,11 +90,14 @@ class Loader:
         connection.execute(statement.on_conflict_do_update(index_elements=["id"], set_=changed), rows)
 
     def delete(self, ids: Iterable[str]) -> int:
-        """Delete articles (and their links) by id; returns how many went."""
+        """Delete articles (with their links and search index rows) by id; returns how many went."""
         ids = sorted(ids)
+        if not ids:
+            return 0
         with write_transaction(self.engine) as connection:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
+                search_index.forget(connection, chunk)
                 connection.execute(delete(LINK).where(LINK.c.article_id.in_(chunk)))
                 connection.execute(delete(ARTICLE).where(ARTICLE.c.id.in_(chunk)))
         return len(ids)

@@ -1,0 +1,70 @@
+"""The search parameters of the listings: `q`, `sort` and `facets`, validated."""
+
+from typing import Annotated
+
+from fastapi import Depends, Query
+from pydantic import AfterValidator
+
+from app.facets import FACETS
+from app.queries import Sort
+from app.search.query import MAX_QUERY_LENGTH, QueryError, SearchQuery, parse_query
+
+
+def _searchable(q: str | None) -> str | None:
+    if q is None or not q.strip():
+        return None
+    try:
+        parse_query(q)
+    except QueryError as exc:
+        raise ValueError(str(exc)) from None
+    return q
+
+
+def _facet_names(values: list[str]) -> list[str]:
+    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(FACETS))
+    if unknown:
+        raise ValueError(f"unknown facet {', '.join(unknown)}; choose from {', '.join(FACETS)}")
+    return list(dict.fromkeys(names))
+
+
+class SearchParams:
+    """What to search for, how to order the result, which facets to count."""
+
+    def __init__(
+        self,
+        q: Annotated[
+            str | None,
+            Query(
+                max_length=MAX_QUERY_LENGTH,
+                description="Full-text search in title and body. Terms separated by spaces must all match; "
+                '`"quoted phrase"`, `-term` excludes, `a OR b`. Chinese matches as substrings (养老 finds '
+                "养老保险), Traditional and Simplified alike; English and digits as words, any case.",
+                examples=["养老 保险"],
+            ),
+            AfterValidator(_searchable),
+        ] = None,
+        sort: Annotated[
+            Sort | None,
+            Query(
+                description="`relevance` (the default with q: title matches weigh more), `-published_at` "
+                "(the default without q: newest first, undated last), `published_at`, `title`."
+            ),
+        ] = None,
+        facets: Annotated[
+            list[str],
+            Query(
+                description=f"Facets to count over the whole result: {', '.join(FACETS)} "
+                "(comma-separated or repeated).",
+                examples=[["category,author,month"]],
+                max_length=len(FACETS),
+            ),
+            AfterValidator(_facet_names),
+        ] = [],  # noqa: B006 - FastAPI builds a fresh list per request
+    ) -> None:
+        self.query: SearchQuery | None = parse_query(q) if q else None
+        self.sort = sort
+        self.facets = facets
+
+
+SearchDep = Annotated[SearchParams, Depends()]

@@ -1,0 +1,1 @@
+"""Chinese-aware full-text search: folding, bigram tokens, the `q` syntax, SQL per database, highlights."""

@@ -1,0 +1,86 @@
+"""Folding: the one normal form that both indexed text and queries are compared in.
+
+fold() maps every character on its own (NFKC, lower case, then OpenCC's Traditional-to-Simplified
+character table), so it commutes with slicing: a substring of a text folds to a substring of the folded
+text. Phrase-level conversion would not (乾 alone and 乾 in 乾隆 convert differently), so it is not used.
+"""
+
+import hashlib
+import unicodedata
+from functools import cache
+
+import opencc
+
+# Blocks that hold Han characters OpenCC may convert (BMP, Extension A, compatibility, Extensions B-H).
+HAN_BLOCKS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x323AF))
+_SURROGATES = range(0xD800, 0xE000)
+# Past Extension H only tags, variation selectors and private use remain: folding leaves them alone.
+_LAST_FOLDABLE = 0x323AF
+
+
+def _traditional_to_simplified() -> dict[str, str]:
+    """OpenCC's character-level t2s conversion of every Han code point, where it changes the character."""
+    chars = [chr(cp) for low, high in HAN_BLOCKS for cp in range(low, high + 1)]
+    # One call for all characters; a newline between them stops any phrase rule from applying.
+    converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):  # never seen, but a silently misaligned table would corrupt search
+        raise RuntimeError("OpenCC changed the number of lines while converting single characters")
+    return {char: simple for char, simple in zip(chars, converted, strict=True) if simple != char}
+
+
+@cache
+def fold_table() -> dict[int, str]:
+    """str.translate table: code point -> its folded form, for every character that folding changes."""
+    simplified = _traditional_to_simplified()
+
+    def fold_char(char: str) -> str:
+        for _ in range(4):  # NFKC, lower case and t2s may feed each other; stop at the fixed point
+            folded = "".join(simplified.get(c, c) for c in unicodedata.normalize("NFKC", char).lower())
+            if folded == char:
+                break
+            char = folded
+        return char
+
+    table = {}
+    for code_point in range(_LAST_FOLDABLE + 1):
+        if code_point in _SURROGATES:
+            continue
+        char = chr(code_point)
+        folded = fold_char(char)
+        if folded != char:
+            table[code_point] = folded
+    return table
+
+
+def fold(text: str) -> str:
+    """The folded form of `text`: full-width to half-width, lower case, Traditional to Simplified."""
+    if text.isascii():  # NFKC leaves ASCII alone: lower case is all there is to do, and much faster
+        return text.lower()
+    return text.translate(fold_table())
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """fold(text) and, for each folded position (plus the end), the position in `text` it came from."""
+    table = fold_table()
+    pieces: list[str] = []
+    origins: list[int] = []
+    for index, char in enumerate(text):
+        folded = table.get(ord(char), char)
+        pieces.append(folded)
+        origins.extend([index] * len(folded))
+    origins.append(len(text))
+    return "".join(pieces), origins
+
+
+def original_span(origins: list[int], start: int, end: int) -> tuple[int, int]:
+    """The span of the original text that folded positions [start, end) came from."""
+    return origins[start], origins[max(end - 1, start)] + 1
+
+
+@cache
+def fold_fingerprint() -> str:
+    """A short digest of the fold table: it changes when OpenCC's data or Python's Unicode tables do."""
+    digest = hashlib.blake2b(digest_size=6)
+    for code_point, folded in sorted(fold_table().items()):
+        digest.update(f"{code_point}:{folded};".encode())
+    return digest.hexdigest()

@@ -1,0 +1,86 @@
+"""The pure parts: folding, tokens, the q syntax, highlights (no database)."""
+
+import pytest
+
+from app.search.folding import fold, fold_table, fold_with_offsets
+from app.search.highlight import highlight_body, highlight_title, match_spans
+from app.search.query import QueryError, parse_query
+from app.search.sql import fts5_expression
+from app.search.tokens import index_tokens, phrase_tokens, tokenizer_version
+
+
+def test_fold_is_per_character_and_idempotent() -> None:
+    assert fold("國內ＡＩ新聞 iPhone１３") == "国内ai新闻 iphone13"
+    assert all(fold(folded) == folded for folded in fold_table().values())
+    text = "ﬁ國內"  # ﬁ folds to two characters
+    folded, origins = fold_with_offsets(text)
+    assert folded == "fi国内" and origins == [0, 0, 1, 2, 3]
+
+
+def test_common_simplified_characters_are_left_alone() -> None:
+    assert fold("什么 干 里 后 发") == "什么 干 里 后 发"
+    assert fold("乾隆 幹部 裡面 後來 頭髮") == "干隆 干部 里面 后来 头发"  # character table, no phrases
+
+
+def test_index_tokens_make_bigrams_that_end_each_run() -> None:
+    assert index_tokens("养老保险") == "养老 老保 保险 险"
+    assert index_tokens("中国，美国") == "中国 国 美国 国"
+    assert index_tokens("A股与iPhone13、5G") == "a 股与 与 iphone13 5g"
+    assert index_tokens("x" * 50) == "x" * 40
+
+
+@pytest.mark.parametrize(
+    ("query", "tokens", "prefix"),
+    [
+        ("养老", ("养老",), False),
+        ("养", ("养",), True),
+        ("养老保险", ("养老", "老保", "保险"), False),
+        ("a股", ("a", "股"), True),
+        ("中国a", ("中国", "国", "a"), False),
+        ("covid-19", ("covid", "19"), False),
+    ],
+)
+def test_phrase_tokens(query: str, tokens: tuple[str, ...], prefix: bool) -> None:
+    found = phrase_tokens(query)
+    assert found is not None and (found.tokens, found.prefix) == (tokens, prefix)
+
+
+def test_query_syntax() -> None:
+    query = parse_query('养老 "人工 智能" -广告 基金 OR 股票 OR')
+    assert [[phrase.text for phrase in group] for group in query.groups] == [
+        ["养老"],
+        ["人工 智能"],
+        ["基金", "股票"],
+    ]
+    assert [phrase.text for phrase in query.excluded] == ["广告"]
+    assert fts5_expression(query) == '("养老") AND ("人工 工 智能") AND ("基金" OR "股票") NOT ("广告")'
+    assert fts5_expression(parse_query("A股")) == '("a 股" *)'
+    assert [p.text for p in parse_query("“國內 新聞” ＯＲ or").phrases] == ["国内 新闻", "or"]
+
+
+def test_query_without_anything_to_search_is_an_error() -> None:
+    with pytest.raises(QueryError):
+        parse_query('，。 "" -')
+
+
+def test_highlights_escape_and_mark() -> None:
+    phrases = parse_query("alert 國內").phrases
+    assert (
+        highlight_title("<b>alert</b> 国内", phrases)
+        == "&lt;b&gt;<mark>alert</mark>&lt;/b&gt; <mark>国内</mark>"
+    )
+    assert highlight_title("nothing", phrases) is None
+    body = "开头" + "无关" * 50 + "国内新闻" + "无关" * 50
+    (fragment,) = highlight_body(body, phrases)
+    assert fragment.startswith("…") and fragment.endswith("…") and "<mark>国内</mark>新闻" in fragment
+    assert len(fragment) < 120
+
+
+def test_match_spans_follow_the_index_semantics() -> None:
+    phrases = parse_query("ai 股").phrases
+    assert match_spans("said AI A股", phrases) == [(5, 7), (9, 10)]  # "ai" in "said" is no word
+
+
+def test_tokenizer_version_names_the_fold_table() -> None:
+    scheme, fingerprint = tokenizer_version().split(".")
+    assert scheme.isdigit() and len(fingerprint) == 12
