@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     naive_timezone: str = Field(
         "UTC", description="IANA zone in which front-matter dates without an offset are read."
     )
+    response_cache_size: int = Field(
+        1024, ge=0, description="Whole responses kept in memory per process until the data changes; 0: none."
+    )
     db_pool_size: int = Field(5, ge=1, le=100, description="PostgreSQL: connections kept open per process.")
     db_max_overflow: int = Field(10, ge=0, le=100, description="PostgreSQL: extra connections under load.")
     db_pool_timeout: float = Field(10.0, gt=0, description="PostgreSQL: seconds to wait for a connection.")

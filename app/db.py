@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import create_engine
 
 from app.config import Settings
+from app.data_version import bump
 
 # Any constant works: it names the lock that ingest writers of one PostgreSQL database share.
 WRITER_LOCK_KEY = 0x61727469636C6573  # "articles"
@@ -83,6 +84,7 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK_KEY})
         try:
             yield connection
+            bump(connection)  # readers' caches learn that something changed
         except BaseException:
             connection.rollback()
             raise

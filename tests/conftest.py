@@ -103,10 +103,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, migrated_templa
 
 
 def empty_database(engine: Engine) -> None:
-    """Delete every row but the schema version, so the next test starts clean."""
-    tables = ", ".join(t.name for t in reversed(SQLModel.metadata.sorted_tables))
+    """Delete every article and category (the schema version and change counter stay), so the next test
+    starts clean."""
+    kept = {"data_version"}
+    tables = ", ".join(t.name for t in reversed(SQLModel.metadata.sorted_tables) if t.name not in kept)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        connection.execute(text("UPDATE data_version SET version = version + 1"))
 
 
 @pytest.fixture

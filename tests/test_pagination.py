@@ -173,9 +173,7 @@ def test_cursor_round_trips_dates_ids_and_the_undated_tail() -> None:
         decode_cursor(NEWEST_FIRST, encode_cursor(NEWEST_FIRST, (moment, None)))
 
 
-def test_deep_cursor_pages_seek_the_index(
-    tmp_path: Path, migrated_template: Path
-) -> None:
+def test_deep_cursor_pages_seek_the_index(tmp_path: Path, migrated_template: Path) -> None:
     """Each range of a cursor page is an index search, so page 1,000 costs what page 1 does (checked on
     SQLite, whose plans do not depend on table statistics as PostgreSQL's do)."""
     shutil.copy(migrated_template, tmp_path / "plan.db")

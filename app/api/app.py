@@ -9,7 +9,9 @@ from app import __version__
 from app.api import articles, categories, docs, errors, feeds, ops
 from app.api.conditional import ConditionalGetMiddleware
 from app.api.request_log import REQUEST_ID_HEADER, RequestContextMiddleware
+from app.api.response_cache import ResponseCacheMiddleware
 from app.config import Settings, get_settings
+from app.data_version import VersionProbe
 from app.db import make_engine
 
 DESCRIPTION = """
@@ -66,9 +68,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
-    # Each one added wraps the ones before: the request id is outermost (it sees and logs everything,
+    # Each one added wraps the ones before: the response cache is innermost (it stores what the routes
+    # answered), the request id is outermost (it sees and logs everything,
     # CORS preflights included); CORS wraps the 500 boundary so error responses stay readable in a
     # browser; the ETag is taken from the uncompressed body, inside compression.
+    engine: Engine = app.state.engine
+    app.add_middleware(
+        ResponseCacheMiddleware,
+        probe=VersionProbe(engine),
+        size=settings.response_cache_size,
+        blocking_probe=engine.dialect.name == "sqlite",
+    )
     app.add_middleware(ConditionalGetMiddleware, cache_control=settings.cache_control)
     app.add_middleware(CompressMiddleware, minimum_size=COMPRESS_MIN_SIZE)
     app.add_middleware(errors.UnexpectedErrorMiddleware)

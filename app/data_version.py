@@ -1,0 +1,70 @@
+"""A database-wide change counter: every writer transaction bumps it, readers poll it cheaply.
+
+It lets the API cache whole responses safely (an entry is only served while the counter is unchanged) and
+give listings a Last-Modified date, on SQLite and PostgreSQL alike, across processes and machines.
+"""
+
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+
+BUMP = text("UPDATE data_version SET version = version + 1, changed_at = :now WHERE id = 1")
+READ = "SELECT version, changed_at FROM data_version WHERE id = 1"
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """The counter and when it last moved."""
+
+    number: int
+    changed_at: datetime
+
+
+def bump(connection: Connection) -> None:
+    """Record, inside the writer's transaction, that the data changed."""
+    connection.execute(BUMP, {"now": datetime.now(UTC).replace(tzinfo=None)})
+
+
+class VersionProbe:
+    """Reads the counter over one dedicated connection, so a check costs one tiny query, not a pool trip."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._connection: Any = None
+        self._lock = threading.Lock()
+
+    def read(self) -> Version:
+        """The current version; raises the database's error (after dropping the connection) on failure."""
+        with self._lock:
+            try:
+                return self._read()
+            except Exception:
+                self.close()
+                raise
+
+    def _read(self) -> Version:
+        if self._connection is None:
+            self._connection = self.engine.raw_connection()
+        cursor = self._connection.cursor()
+        try:
+            cursor.execute(READ)
+            number, changed_at = cursor.fetchone()
+        finally:
+            cursor.close()
+        self._connection.rollback()  # end the read so the next one sees newer commits
+        return Version(int(number), _aware(changed_at))
+
+    def close(self) -> None:
+        """Give the connection back (the probe reconnects on the next read)."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+def _aware(value: Any) -> datetime:
+    moment: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value  # SQLite: text
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
