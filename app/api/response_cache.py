@@ -5,6 +5,7 @@ query instead of a listing query plus serialization. Entries are keyed by path a
 number and size, and dropped as soon as any ingest commits (the counter moves).
 """
 
+import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -34,6 +35,8 @@ class ResponseCacheMiddleware:
         # SQLite answers in microseconds: asking inline beats a thread hop; a server database may not.
         self.blocking_probe = blocking_probe
         self.entries: OrderedDict[tuple[str, bytes], _Entry] = OrderedDict()
+        # Requests that missed while another one builds the same entry wait for it (no stampede).
+        self.building: dict[tuple[tuple[str, bytes], int], asyncio.Event] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self._cacheable(scope):
@@ -45,13 +48,20 @@ class ResponseCacheMiddleware:
             await self.app(scope, receive, send)
             return
         key = (scope["path"], scope["query_string"])
+        if (key, version) in self.building:
+            await self.building[(key, version)].wait()
         entry = self.entries.get(key)
         if entry is not None and entry.version == version:
             self.entries.move_to_end(key)
             await send(_copy(entry.start))
             await send({"type": "http.response.body", "body": entry.body})
             return
-        await self._fill(scope, receive, send, key, version)
+        done = self.building.setdefault((key, version), asyncio.Event())
+        try:
+            await self._fill(scope, receive, send, key, version)
+        finally:
+            done.set()
+            self.building.pop((key, version), None)
 
     async def _version(self) -> int:
         if self.blocking_probe:
