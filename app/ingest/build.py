@@ -8,6 +8,7 @@ from app.ingest.clean import CleanBody, clean_body, detect_language, is_placehol
 from app.ingest.clean import reading_minutes as count_reading_minutes
 from app.ingest.reader import decode
 from app.ingest.record import ArticleRecord, article_id, post_path
+from app.search.tokens import index_tokens
 from app.slugs import slugify
 
 
@@ -57,6 +58,8 @@ def explain(
         reading_minutes=count_reading_minutes(cleaned.body_text),
         extra=metadata.extra_fields(meta),
         warnings=warnings,
+        title_tokens=index_tokens(title),
+        body_tokens=index_tokens(cleaned.body_text),
     )
     return record, cleaned
 

@@ -77,7 +77,10 @@ class Loader:
                 connection.execute(LINK.insert(), links)
             search_index.index(
                 connection,
-                [search_index.Indexable(r.id, r.title, r.body_text, r.published_at) for r in records],
+                [
+                    search_index.Indexable(r.id, r.title_tokens, r.body_tokens, r.published_at)
+                    for r in records
+                ],
             )
 
     def _upsert_articles(

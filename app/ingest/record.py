@@ -47,9 +47,17 @@ class ArticleRecord:
     reading_minutes: int
     extra: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    # Search index tokens, computed in the worker processes so that the single writer only writes.
+    title_tokens: str = ""
+    body_tokens: str = ""
 
     def row(self) -> dict[str, Any]:
         """The columns of the article table."""
         return {
-            column.name: getattr(self, column.name) for column in fields(self) if column.name != "warnings"
+            column.name: getattr(self, column.name)
+            for column in fields(self)
+            if column.name not in NOT_STORED
         }
+
+
+NOT_STORED = frozenset({"warnings", "title_tokens", "body_tokens"})

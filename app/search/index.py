@@ -29,12 +29,17 @@ DATED = 1 << SEQUENCE_BITS  # doc_ids below this belong to undated articles
 
 @dataclass(frozen=True, slots=True)
 class Indexable:
-    """What the index is built from."""
+    """What the index is built from: the tokens of title and body (ingest computes them in its workers)."""
 
     id: str
-    title: str
-    body_text: str
+    title_tokens: str
+    body_tokens: str
     published_at: datetime | None
+
+    @classmethod
+    def of(cls, article_id: str, title: str, body_text: str, published_at: datetime | None) -> "Indexable":
+        """Tokenize an article's title and body."""
+        return cls(article_id, index_tokens(title), index_tokens(body_text), published_at)
 
 
 def doc_id_floor(moment: datetime | None) -> int:
@@ -122,7 +127,7 @@ def index(connection: Connection, articles: Sequence[Indexable]) -> None:
     connection.execute(
         text("INSERT INTO article_fts (rowid, title, body) VALUES (:doc_id, :title, :body)"),
         [
-            {"doc_id": doc_id, "title": index_tokens(article.title), "body": index_tokens(article.body_text)}
+            {"doc_id": doc_id, "title": article.title_tokens, "body": article.body_tokens}
             for doc_id, article in zip(doc_ids, articles, strict=True)
         ],
     )
@@ -136,7 +141,7 @@ def _aware(value: datetime | str | None) -> datetime | None:
 
 
 def _postgres_row(article: Indexable, version: str) -> dict[str, str]:
-    title, body = index_tokens(article.title), index_tokens(article.body_text)
+    title, body = article.title_tokens, article.body_tokens
     return {
         "id": article.id,
         "version": version,
@@ -172,7 +177,7 @@ def _articles(connection: Connection, where: str = "") -> Iterator[list[Indexabl
         ).all()
         if not rows:
             return
-        yield [Indexable(row.id, row.title, row.body_text, _aware(row.published_at)) for row in rows]
+        yield [Indexable.of(row.id, row.title, row.body_text, _aware(row.published_at)) for row in rows]
         last = rows[-1].id
 
 
