@@ -18,8 +18,9 @@ DESCRIPTION = """
 Scraped news articles (Sina Finance, Zhihu, 36kr, cnBeta, IT之家 and more), served as JSON with their
 **clean body text**: no tags, no CSS, no boilerplate, paragraphs kept.
 
-* `GET /articles` lists summaries newest first, filtered by category and source; follow `next_cursor`
-  (or the `Link: rel="next"` header) to walk every page.
+* `GET /articles` lists summaries newest first, filtered by category, source, date and image, or searched
+  with `q` (Chinese matched as substrings, Traditional and Simplified alike), with facets on request;
+  follow `next_cursor` (or the `Link: rel="next"` header) to walk every page.
 * `GET /articles/{id}` returns one article with `body_text`, `paragraphs` and sanitized `body_html`.
 * `GET /categories` is the category tree (top category → source → feed) with article counts.
 * `GET /feeds/atom.xml`, `/feeds/rss.xml`, `/feeds/feed.json`: the newest articles as feeds.
