@@ -113,7 +113,8 @@ def bench(database_url: str, runs: int, seed: int) -> None:
     from app.config import Settings
 
     queries = query_sets(seed)
-    app = create_app(Settings(database_url=database_url))
+    # No response cache: every timed request must run its query, not replay the warm-up answer.
+    app = create_app(Settings(database_url=database_url, response_cache_size=0))
     results: dict[str, list[tuple[float, float]]] = {kind: [] for kind in queries}
     totals: dict[str, list[int]] = {kind: [] for kind in queries}
     with TestClient(app) as client:
