@@ -3,6 +3,7 @@
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,6 +22,14 @@ from app.migrate import upgrade
 from tests.postgres import start_cluster
 
 FIXTURES = Path(__file__).parent / "fixtures"
+ARTICLES_CLI = Path(sys.executable).parent / "articles"
+
+
+def ingest_command(folder: Path, *, batch_size: int) -> list[str]:
+    """`articles ingest` as a user runs it: one parser process, small batches, summary only."""
+    return [str(ARTICLES_CLI), "ingest", str(folder), "--jobs", "1", "--batch-size", str(batch_size), "-q"]
+
+
 UTC_ZONE = ZoneInfo("UTC")
 
 

@@ -2,7 +2,6 @@
 
 import os
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -12,9 +11,7 @@ from sqlalchemy.engine import Engine
 
 from app.ingest.runner import ingest
 from app.models import Article, ArticleCategory
-from tests.conftest import UTC_ZONE, post_text
-
-ARTICLES_CLI = Path(sys.executable).parent / "articles"
+from tests.conftest import UTC_ZONE, ingest_command, post_text
 
 
 def _write_posts(folder: Path, count: int, first: int = 0) -> None:
@@ -43,16 +40,7 @@ def test_two_ingests_at_once_neither_corrupt_nor_duplicate(
 ) -> None:
     _write_posts(tmp_path / "posts", 240)
     environment = os.environ | {"DATABASE_URL": database_url}
-    command = [
-        str(ARTICLES_CLI),
-        "ingest",
-        str(tmp_path / "posts"),
-        "--jobs",
-        "1",
-        "--batch-size",
-        "20",
-        "-q",
-    ]
+    command = ingest_command(tmp_path / "posts", batch_size=20)
     runs = [
         subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         for _ in "ab"

@@ -3,7 +3,6 @@
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -14,9 +13,8 @@ from sqlalchemy.engine import Engine
 
 from app.ingest.runner import ingest
 from app.models import Article, ArticleCategory
-from tests.conftest import UTC_ZONE, post_text
+from tests.conftest import UTC_ZONE, ingest_command, post_text
 
-ARTICLES_CLI = Path(sys.executable).parent / "articles"
 ARTICLE = Article.__table__  # type: ignore[attr-defined]
 LINK = ArticleCategory.__table__  # type: ignore[attr-defined]
 
@@ -43,16 +41,7 @@ def test_sigkill_mid_ingest_leaves_whole_articles_and_a_rerun_completes(
 ) -> None:
     _write(tmp_path / "posts", 1500)
     environment = os.environ | {"DATABASE_URL": database_url}
-    command = [
-        str(ARTICLES_CLI),
-        "ingest",
-        str(tmp_path / "posts"),
-        "--jobs",
-        "1",
-        "--batch-size",
-        "50",
-        "-q",
-    ]
+    command = ingest_command(tmp_path / "posts", batch_size=50)
     process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while _state(engine)[0] < 100 and time.monotonic() < deadline and process.poll() is None:

@@ -13,8 +13,6 @@ from sqlalchemy.engine import Engine
 from app.ingest import runner
 from tests.conftest import IngestFn, WritePost, post_text
 
-ARTICLES_CLI = Path(sys.executable).parent / "articles"
-
 
 def _outcomes(report: runner.IngestReport) -> dict[str, str]:
     """File name -> failure reason, for the failed files."""

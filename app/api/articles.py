@@ -5,12 +5,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from pydantic import AfterValidator
+from sqlmodel import Session
 
 from app.api.conditional import http_date
 from app.api.deps import SessionDep
-from app.api.fields import DetailFields, SummaryFields
-from app.api.paging import PagingDep, page_response
-from app.api.search import SearchDep
+from app.api.fields import DetailFields, FieldSet, SummaryFields
+from app.api.paging import Paging, PagingDep, page_response
+from app.api.search import SearchDep, SearchParams
 from app.queries import ArticleFilters, get_article, list_articles
 from app.schemas import ArticleDetail, ArticlePage, ProblemDetail
 
@@ -91,6 +92,18 @@ def articles(
     fields: SummaryFields,
 ) -> Response:
     """Article summaries (no body): newest first (undated last), or by relevance with `q`."""
+    return listing_response(request, session, filters, paging, search, fields)
+
+
+def listing_response(
+    request: Request,
+    session: Session,
+    filters: ArticleFilters,
+    paging: Paging,
+    search: SearchParams,
+    fields: FieldSet,
+) -> Response:
+    """One page of a listing as JSON, with its Link header (shared by every listing route)."""
     page = list_articles(
         session=session,
         filters=filters,

@@ -5,12 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Request, Response
 
-from app.api.articles import INVALID, NOT_FOUND, FiltersDep
+from app.api.articles import INVALID, NOT_FOUND, FiltersDep, listing_response
 from app.api.deps import SessionDep
 from app.api.fields import SummaryFields
-from app.api.paging import PagingDep, page_response
+from app.api.paging import PagingDep
 from app.api.search import SearchDep
-from app.queries import category_tree, find_category, list_articles
+from app.queries import category_tree, find_category
 from app.schemas import ArticlePage, CategoryNode
 
 router = APIRouter(tags=["categories"])
@@ -40,15 +40,4 @@ def category_articles(
     """Like /articles, restricted to this category and its descendants (other filters combine with it)."""
     if find_category(session=session, slug=slug) is None:
         raise HTTPException(status_code=404, detail=f"No category with slug {slug!r}.")
-    page = list_articles(
-        session=session,
-        filters=replace(filters, within=slug),
-        limit=paging.limit,
-        offset=paging.offset,
-        cursor=paging.cursor,
-        count=paging.count,
-        search=search.query,
-        sort=search.sort,
-        facets=search.facets,
-    )
-    return page_response(request, page, fields)
+    return listing_response(request, session, replace(filters, within=slug), paging, search, fields)
