@@ -21,7 +21,6 @@ from app.search.sql import FTS, SEARCH, TITLE_WEIGHT, fts5_expression
 
 ARTICLE = Article.__table__  # type: ignore[attr-defined]
 RANK_WINDOW = 1000
-COUNT = func.count()
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +44,7 @@ def _matches(
     since: datetime | None,
     until: datetime | None,
 ) -> Select[Any]:
-    # A bare count needs no article id: FTS5 alone answers it, twice as fast as through the join.
-    source = (
-        FTS if not conditions and columns == (COUNT,) else FTS.join(SEARCH, SEARCH.c.doc_id == FTS.c.rowid)
-    )
+    source = FTS.join(SEARCH, SEARCH.c.doc_id == FTS.c.rowid)
     if conditions:
         source = source.join(ARTICLE, ARTICLE.c.id == SEARCH.c.article_id)
     statement = select(*columns).select_from(source)
@@ -79,7 +75,7 @@ def sqlite_search_page(
     def matches(*columns: Any) -> Select[Any]:
         return _matches(columns, query, conditions, since, until)
 
-    total = session.execute(matches(COUNT)).scalar_one()
+    total = session.execute(matches(func.count())).scalar_one()
     newest = FTS.c.rowid.desc()
     if not relevance:
         rows = session.execute(matches(SEARCH.c.article_id).order_by(newest).limit(limit).offset(offset))
