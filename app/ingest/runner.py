@@ -148,18 +148,22 @@ class _Progress:
 def _changed_files(
     files: Sequence[SourceFile], run: _Run, report: IngestReport, progress: _Progress
 ) -> list[_Task]:
-    """Hash every file; those whose bytes (and cleaner version) match the database are skipped unparsed."""
+    """Hash every known file; those whose bytes (and cleaner version) match the database are skipped
+    unparsed. New files go straight to the parsers, which read them anyway."""
     tasks: list[_Task] = []
     for source in files:
         path = str(source.path)
+        known = run.stored.get(path)
+        if known is None:
+            tasks.append(_Task(source.key, path))
+            continue
         try:
             data = source.path.read_bytes()
         except OSError as exc:
             report.failures.append(Problem(path, _os_reason(exc)))
             progress.advance()
             continue
-        known = run.stored.get(path)
-        if known is not None and known.content_hash == content_hash(data, CLEANER_VERSION):
+        if known.content_hash == content_hash(data, CLEANER_VERSION):
             run.seen[known.id] = path
             report.unchanged += 1
             progress.advance()
