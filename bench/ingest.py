@@ -7,70 +7,22 @@ and the generator's source. Each run starts from an empty database: a temporary 
 """
 
 import argparse
-import hashlib
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate  # noqa: E402  (a sibling script, not a package)
-
-ARTICLES_CLI = Path(sys.executable).parent / "articles"
-CACHE_ROOT = Path(tempfile.gettempdir()) / "articles-bench"
-
-
-def corpus(articles: int, seed: int) -> Path:
-    """The cached corpus folder, generated first if missing or written by another version of generate.py."""
-    version = hashlib.sha256(Path(__file__).with_name("generate.py").read_bytes()).hexdigest()[:10]
-    folder = CACHE_ROOT / f"corpus-{articles}-{seed}-{version}"
-    done = folder.with_name(folder.name + ".done")
-    if done.exists():
-        print(f"corpus: {articles} articles in {folder} (cached)")
-        return folder
-    started = time.perf_counter()
-    generate(articles, folder, seed)
-    done.touch()
-    print(f"corpus: {articles} articles written to {folder} in {time.perf_counter() - started:.1f}s")
-    return folder
-
-
-def sqlite_file(database_url: str) -> Path | None:
-    """The database file behind a SQLite URL, None for other databases."""
-    url = make_url(database_url)
-    if url.get_backend_name() != "sqlite":
-        return None
-    if not url.database or url.database == ":memory:":
-        sys.exit("an in-memory SQLite database would vanish with the ingest process: give a file URL")
-    return Path(url.database)
-
-
-def reset(database_url: str) -> None:
-    """Delete a SQLite database and its WAL files; other databases are the caller's to empty."""
-    path = sqlite_file(database_url)
-    if path is not None:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
+from common import corpus, require_cli, reset, run_articles, sqlite_file  # noqa: E402  (a sibling script)
 
 
 def timed_ingest(folder: Path, database_url: str, jobs: int | None) -> float:
     """Seconds that one `articles ingest FOLDER` takes; exits with its output if it fails."""
-    command = [str(ARTICLES_CLI), "ingest", str(folder)]
-    if jobs is not None:
-        command += ["--jobs", str(jobs)]
-    env = {**os.environ, "DATABASE_URL": database_url}
-    started = time.perf_counter()
-    result = subprocess.run(command, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
-    if result.returncode != 0:
-        sys.exit(f"{' '.join(command)} exited with {result.returncode}:\n{result.stdout}{result.stderr}")
-    return elapsed
+    jobs_option = ["--jobs", str(jobs)] if jobs is not None else []
+    return run_articles("ingest", str(folder), *jobs_option, database_url=database_url)
 
 
 def bench(folder: Path, articles: int, runs: int, database_url: str, jobs: int | None) -> None:
@@ -99,8 +51,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--jobs", type=int, help="passed on to `articles ingest --jobs`")
     parser.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
     args = parser.parse_args(argv)
-    if not ARTICLES_CLI.exists():
-        sys.exit(f"{ARTICLES_CLI} not found: install the project into this environment first")
+    require_cli()
     if args.database_url:
         sqlite_file(args.database_url)  # a bad URL fails before the corpus is generated
     folder = corpus(args.articles, args.seed)
