@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 
-.PHONY: install run test lint typecheck pytest clean
+.PHONY: install run test lint typecheck pytest fuzz clean
 
 install: $(STAMP) ## Create .venv with the project and its dev tools (quick when nothing changed)
 
@@ -28,6 +28,9 @@ pytest: install
 	$(BIN)/pytest
 
 test: lint pytest ## Lint, type-check and run the whole test suite
+
+fuzz: install ## Serve the sample articles and fuzz every operation against the OpenAPI schema (Schemathesis)
+	$(BIN)/python bench/fuzz.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache data/articles.db*
