@@ -352,6 +352,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--no-results", action="store_true", help="print only, leave RESULTS.md alone")
     parser.add_argument("--install-only", action="store_true", help="install Datasette's venv and stop")
     args = parser.parse_args(argv)
+    if args.articles < 1000:
+        parser.error("--articles must be at least 1000, for a deep page to walk to")
     if args.install_only:
         print(f"datasette: {ensure_datasette()}")
         return
