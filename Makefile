@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 
-.PHONY: install run test lint typecheck pytest clean
+.PHONY: install run test lint typecheck pytest fuzz bench-deps clean
 
 install: $(STAMP) ## Create .venv with the project and its dev tools (quick when nothing changed)
 
@@ -29,5 +29,11 @@ pytest: install
 
 test: lint pytest ## Lint, type-check and run the whole test suite
 
+fuzz: install ## Serve the sample articles and fuzz every operation against the OpenAPI schema (Schemathesis)
+	$(BIN)/python bench/fuzz.py
+
+bench-deps: install ## Datasette in its own venv, bench/.venv-datasette, for bench/api.py (never a project dependency)
+	$(BIN)/python bench/api.py --install-only
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache data/articles.db*
+	rm -rf $(VENV) bench/.venv-datasette .pytest_cache .mypy_cache .ruff_cache data/articles.db*

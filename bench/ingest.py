@@ -8,83 +8,22 @@ Several --database-url, or --postgres (a throwaway cluster), compare databases i
 """
 
 import argparse
-import hashlib
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # for tests.postgres
-from generate import generate  # noqa: E402  (a sibling script, not a package)
-
-ARTICLES_CLI = Path(sys.executable).parent / "articles"
-CACHE_ROOT = Path(tempfile.gettempdir()) / "articles-bench"
-
-
-def corpus(articles: int, seed: int) -> Path:
-    """The cached corpus folder, generated first if missing or written by another version of generate.py."""
-    version = hashlib.sha256(Path(__file__).with_name("generate.py").read_bytes()).hexdigest()[:10]
-    folder = CACHE_ROOT / f"corpus-{articles}-{seed}-{version}"
-    done = folder.with_name(folder.name + ".done")
-    if done.exists():
-        print(f"corpus: {articles} articles in {folder} (cached)")
-        return folder
-    started = time.perf_counter()
-    generate(articles, folder, seed)
-    done.touch()
-    print(f"corpus: {articles} articles written to {folder} in {time.perf_counter() - started:.1f}s")
-    return folder
-
-
-def sqlite_file(database_url: str) -> Path | None:
-    """The database file behind a SQLite URL, None for other databases."""
-    url = make_url(database_url)
-    if url.get_backend_name() != "sqlite":
-        return None
-    if not url.database or url.database == ":memory:":
-        sys.exit("an in-memory SQLite database would vanish with the ingest process: give a file URL")
-    return Path(url.database)
-
-
-def reset(database_url: str) -> None:
-    """Start from an empty, migrated database: delete a SQLite file (and its WAL), or drop every table of a
-    PostgreSQL database's public schema."""
-    path = sqlite_file(database_url)
-    if path is not None:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
-    else:
-        engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-    # The schema is made before the clock starts, on both databases alike.
-    env = {**os.environ, "DATABASE_URL": database_url}
-    subprocess.run([str(ARTICLES_CLI), "migrate"], env=env, check=True, capture_output=True)
+from common import corpus, postgres, require_cli, reset, run_articles, sqlite_file  # noqa: E402
 
 
 def timed_ingest(folder: Path, database_url: str, jobs: int | None) -> float:
     """Seconds that one `articles ingest FOLDER` takes; exits with its output if it fails."""
-    command = [str(ARTICLES_CLI), "ingest", str(folder)]
-    if jobs is not None:
-        command += ["--jobs", str(jobs)]
-    env = {**os.environ, "DATABASE_URL": database_url}
-    started = time.perf_counter()
-    result = subprocess.run(command, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
-    if result.returncode != 0:
-        sys.exit(f"{' '.join(command)} exited with {result.returncode}:\n{result.stdout}{result.stderr}")
-    return elapsed
+    jobs_option = ["--jobs", str(jobs)] if jobs is not None else []
+    return run_articles("ingest", str(folder), *jobs_option, database_url=database_url)
 
 
 def bench(folder: Path, articles: int, runs: int, database_url: str, jobs: int | None) -> tuple[float, float]:
@@ -120,8 +59,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--jobs", type=int, help="passed on to `articles ingest --jobs`")
     parser.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
     args = parser.parse_args(argv)
-    if not ARTICLES_CLI.exists():
-        sys.exit(f"{ARTICLES_CLI} not found: install the project into this environment first")
+    require_cli()
     for url in args.database_url or []:
         sqlite_file(url)  # a bad URL fails before the corpus is generated
     folder = corpus(args.articles, args.seed)
@@ -141,23 +79,6 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(
                 f"  {make_url(name).get_backend_name():<10} first load {first:7.0f}   re-load {reload:7.0f}"
             )
-
-
-@contextmanager
-def postgres(wanted: bool) -> Iterator[str | None]:
-    """The URL of a throwaway PostgreSQL cluster (the test suite's), stopped afterwards, or None."""
-    if not wanted:
-        yield None
-        return
-    from tests.postgres import start_cluster
-
-    cluster = start_cluster()
-    if cluster is None:
-        sys.exit("--postgres needs PostgreSQL's server binaries (initdb, pg_ctl)")
-    try:
-        yield cluster.url
-    finally:
-        cluster.stop()
 
 
 if __name__ == "__main__":

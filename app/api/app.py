@@ -6,7 +6,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette_compress import CompressMiddleware, add_compress_type
 
 from app import __version__
-from app.api import articles, categories, docs, errors, feeds, ops
+from app.api import articles, categories, docs, errors, feeds, openapi, ops
 from app.api.conditional import ConditionalGetMiddleware
 from app.api.request_log import REQUEST_ID_HEADER, RequestContextMiddleware
 from app.api.response_cache import ResponseCacheMiddleware
@@ -61,9 +61,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         settings.database_url, settings, statement_timeout_ms=settings.statement_timeout_ms
     )
     errors.install(app)
-    for module in (articles, categories, feeds, ops):
-        app.include_router(module.router)
+    for module in (articles, categories, feeds):
+        app.include_router(module.router, responses=openapi.DATABASE_ERRORS)
+    app.include_router(ops.router)
     docs.install(app)
+    openapi.install(app)
     _add_middleware(app, settings)
     return app
 
