@@ -25,8 +25,8 @@ from sqlalchemy.engine import Engine, make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from generate import COMMON, ENGLISH, IDIOMS, TOPICS  # noqa: E402
 from common import ARTICLES_CLI, CACHE_ROOT, corpus  # noqa: E402
+from generate import COMMON, ENGLISH, IDIOMS, TOPICS  # noqa: E402
 
 from app.search.tokens import is_cjk  # noqa: E402
 
