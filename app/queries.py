@@ -46,6 +46,17 @@ OLDEST_FIRST = SortKey(
     nullable_first=True,
 )  # fmt: skip
 BY_TITLE = SortKey(name="title", columns=(SortColumn(ARTICLE.c.title, "str"), _ID), descending=False)
+# Within one category, the dates and ids come from the link table: its (category_id, published_at,
+# article_id) index then serves any page of the category as one range read. The cursors are the same.
+IN_ONE_CATEGORY = {
+    key.name: SortKey(
+        name=key.name,
+        columns=(SortColumn(LINK.c.published_at, "datetime"), SortColumn(LINK.c.article_id, "str")),
+        descending=key.descending,
+        nullable_first=True,
+    )
+    for key in (NEWEST_FIRST, OLDEST_FIRST)
+}
 # Without q, every sort pages by keyset; "relevance" without q means newest first.
 KEYSET_SORTS: dict[Sort, SortKey] = {
     "relevance": NEWEST_FIRST, "-published_at": NEWEST_FIRST, "published_at": OLDEST_FIRST, "title": BY_TITLE,
@@ -117,9 +128,8 @@ def list_articles(
         if not count:
             page.total = None
     else:
-        page = _keyset_page(
-            session, conditions, KEYSET_SORTS[sort or "-published_at"], limit, offset, cursor, count
-        )
+        source = _listing_source(session, filters, conditions, KEYSET_SORTS[sort or "-published_at"])
+        page = _keyset_page(session, source, limit, offset, cursor, count)
     if facets:
         page.facets = count_facets(
             session=session, ids=_narrowed(session, search, conditions, ARTICLE.c.id), names=facets
@@ -145,18 +155,44 @@ def _narrowed(
     return select(*ranked).select_from(source).where(*wheres)
 
 
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """The filtered rows of a listing (selects without columns yet) and the key to page them by."""
+
+    rows: Select[Any]
+    counted: Select[Any]  # the same rows, perhaps through fewer tables
+    key: SortKey
+
+
+def _listing_source(
+    session: Session, filters: ArticleFilters, conditions: list[Any], key: SortKey
+) -> _Source:
+    """Where a listing reads from: the article table, or one category's slice of the link table's index."""
+    values = [*filters.categories, *([filters.within] if filters.within else [])]
+    ids = category_ids(session, values) if len(values) == 1 and key.name in IN_ONE_CATEGORY else []
+    if len(ids) != 1:
+        rows = select().select_from(ARTICLE).where(*conditions)
+        return _Source(rows, rows, key)
+    others = _conditions(session, replace(filters, categories=(), within=None))
+    in_category = LINK.c.category_id == ids[0]
+    joined = LINK.join(ARTICLE, ARTICLE.c.id == LINK.c.article_id)
+    rows = select().select_from(joined).where(in_category, *others)
+    counted = rows if others else select().select_from(LINK).where(in_category)  # an index-only count
+    return _Source(rows, counted, IN_ONE_CATEGORY[key.name])
+
+
 def _keyset_page(
     session: Session,
-    conditions: list[Any],
-    key: SortKey,
+    source: _Source,
     limit: int,
     offset: int,
     cursor: str | None,
     count: bool,
 ) -> ArticlePage:
     """A page continuing `key`'s order after the cursor's row: a deep page costs what the first does."""
+    key = source.key
     after = decode_cursor(key, cursor) if cursor else None
-    query = select(*SUMMARY_COLUMNS, *key.labelled()).where(*conditions)
+    query = source.rows.add_columns(*SUMMARY_COLUMNS, *key.labelled())
     if offset:
         statement = query.order_by(*key.order_by()).limit(limit + 1).offset(offset)
         rows = list(session.execute(statement).mappings())
@@ -164,9 +200,7 @@ def _keyset_page(
         rows = keyset_rows(session=session, query=query, key=key, after=after, limit=limit + 1)
     next_cursor = encode_cursor(key, key.values(rows[limit - 1])) if len(rows) > limit else None
     items = [ArticleSummary.model_validate(dict(row)) for row in rows[:limit]]
-    total = None
-    if count:
-        total = session.execute(select(func.count()).select_from(ARTICLE).where(*conditions)).scalar_one()
+    total = session.execute(source.counted.add_columns(func.count())).scalar_one() if count else None
     return ArticlePage(items=items, total=total, limit=limit, offset=offset, next_cursor=next_cursor)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 
 from app.db import make_engine
 from app.pagination import InvalidCursor, decode_cursor, encode_cursor, ranges
-from app.queries import ARTICLE, NEWEST_FIRST
+from app.queries import ARTICLE, IN_ONE_CATEGORY, LINK, NEWEST_FIRST
 from tests.conftest import IngestFn, WritePost
 
 
@@ -212,3 +212,20 @@ def test_a_search_walks_by_position(client: TestClient, write_post: WritePost, r
     keyset = client.get("/articles", params={"limit": 4}).json()["next_cursor"]
     r = client.get("/articles", params={"q": "正文", "cursor": keyset})
     assert r.status_code == 422 and r.json()["errors"][0]["parameter"] == "cursor"
+
+
+def test_a_category_page_is_a_range_of_the_link_index(tmp_path: Path, migrated_template: Path) -> None:
+    """One category's pages read its slice of article_category's index, not every article of it."""
+    shutil.copy(migrated_template, tmp_path / "plan.db")
+    engine = make_engine(f"sqlite:///{tmp_path / 'plan.db'}")
+    key = IN_ONE_CATEGORY["newest"]
+    joined = LINK.join(ARTICLE, ARTICLE.c.id == LINK.c.article_id)
+    query = select(ARTICLE.c.id, *key.labelled()).select_from(joined).where(LINK.c.category_id == 7)
+    after = (datetime(2021, 1, 1, tzinfo=UTC), "abc")
+    with engine.connect() as connection:
+        for where, order in ranges(key, after):
+            statement = query.where(where).order_by(*order).limit(20)
+            compiled = statement.compile(engine, compile_kwargs={"literal_binds": True})
+            plan = " ".join(row[-1] for row in connection.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
+            assert "SEARCH article_category USING" in plan and "ix_article_category_listing" in plan, plan
+            assert "TEMP B-TREE" not in plan, plan
