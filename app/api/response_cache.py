@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.conditional import entity_tag
 from app.data_version import VersionProbe
 
 CACHED_PREFIXES = ("/articles", "/categories", "/feeds/")
@@ -98,6 +99,9 @@ class ResponseCacheMiddleware:
     def _store(self, key: tuple[str, bytes], entry: _Entry) -> None:
         if len(entry.body) > MAX_BODY:
             return
+        # The validator is hashed once here, so replays skip the hashing the conditional layer would do.
+        if not any(name == b"etag" for name, _ in entry.start["headers"]):
+            entry.start["headers"].append((b"etag", entity_tag(entry.body).encode("latin-1")))
         self.entries[key] = entry
         self.entries.move_to_end(key)
         while len(self.entries) > self.size:
