@@ -1,6 +1,6 @@
 """Reads while an ingest writes: the API's throughput idle and during a large ingest, and whether any failed.
 
-Usage: ``python bench/reads_during_ingest.py [--articles 20000] [--database-url URL]... [--postgres] [--seconds 4]``.
+Usage: ``python bench/reads_during_ingest.py [--articles 20000] [--database-url URL]... [--postgres]``.
 Per database: load a small base corpus, serve it (`articles serve`, one worker), measure the list (20 items)
 and an article detail with wrk at 32 connections, then start `articles ingest` of N more generated articles
 and keep measuring, in turns, until it finishes. Prints requests per second idle and during the ingest,
