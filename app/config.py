@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     naive_timezone: str = Field(
         "UTC", description="IANA zone in which front-matter dates without an offset are read."
     )
+    telemetry: bool = Field(
+        False,
+        description="FastAPI's OpenTelemetry traces, metrics and logs (for a configured OpenTelemetry SDK); "
+        "off, it costs nothing per request.",
+    )
     response_cache_size: int = Field(
         1024, ge=0, description="Whole responses kept in memory per process until the data changes; 0: none."
     )

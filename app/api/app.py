@@ -1,6 +1,7 @@
 """create_app(): the FastAPI application with its routers, middleware, error handlers and engine."""
 
 from fastapi import FastAPI
+from fastapi.telemetry import TelemetryConfig
 from sqlalchemy.engine import Engine
 from starlette.middleware.cors import CORSMiddleware
 from starlette_compress import CompressMiddleware, add_compress_type
@@ -55,6 +56,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         openapi_tags=TAGS,
         docs_url=None,
         redoc_url=None,
+        telemetry=TelemetryConfig(
+            tracing=settings.telemetry, metrics=settings.telemetry, logs=settings.telemetry
+        ),
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(

@@ -59,6 +59,7 @@ def complete(schema: dict[str, Any]) -> dict[str, Any]:
 
 def install(app: FastAPI) -> None:
     """Serve the completed document at /openapi.json (built once, on the first request)."""
+
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             app.openapi_schema = complete(FastAPI.openapi(app))
