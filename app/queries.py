@@ -1,7 +1,7 @@
 """Read side: listings, details and the category tree, as response schemas."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
@@ -21,6 +21,7 @@ from app.pagination import (
     keyset_rows,
 )
 from app.schemas import ArticleBase, ArticleDetail, ArticlePage, ArticleSummary, CategoryNode, Highlights
+from app.search.filters import IndexedFilters
 from app.search.highlight import highlight_body, highlight_title
 from app.search.listing import sqlite_search_page
 from app.search.query import SearchQuery
@@ -75,6 +76,17 @@ def category_ids(session: Session, names_or_slugs: Sequence[str]) -> list[int]:
 
 def _in_categories(ids: Sequence[int]) -> Any:
     return ARTICLE.c.id.in_(select(LINK.c.article_id).where(LINK.c.category_id.in_(ids)))
+
+
+def _indexed_filters(session: Session, filters: ArticleFilters) -> IndexedFilters:
+    """The filters other than dates, as the SQLite index answers them (category names resolved)."""
+    if filters.category_mode == "all":
+        groups = [category_ids(session, [value]) for value in filters.categories]
+    else:
+        groups = [category_ids(session, filters.categories)] if filters.categories else []
+    if filters.within:
+        groups.append(category_ids(session, [filters.within]))
+    return IndexedFilters(category_groups=groups, authors=filters.authors, has_image=filters.has_image)
 
 
 def _conditions(session: Session, filters: ArticleFilters) -> list[Any]:
@@ -188,7 +200,7 @@ def _search_page(
         fast = sqlite_search_page(
             session=session,
             query=search,
-            conditions=_conditions(session, replace(filters, since=None, until=None)),
+            filters=_indexed_filters(session, filters),
             since=filters.since,
             until=filters.until,
             relevance=sort == "relevance",
