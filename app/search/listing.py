@@ -86,12 +86,18 @@ def sqlite_search_page(
     def matches(*columns: Any) -> Select[Any]:
         return _matches(columns, expression, since, until)
 
-    counted = _matches([func.count()], expression, since, until, joined=_has_orphans(session))
-    total = session.execute(counted).scalar_one()
+    def count(seen: int, complete: bool) -> int:
+        """The rows already read when they are every match, else a count (FTS5 alone if it can)."""
+        if complete:
+            return seen
+        counted = _matches([func.count()], expression, since, until, joined=_has_orphans(session))
+        return int(session.execute(counted).scalar_one())
+
     newest = FTS.c.rowid.desc()
     if not relevance:
         rows = session.execute(matches(SEARCH.c.article_id).order_by(newest).limit(limit).offset(offset))
-        return SearchPage(list(rows.scalars()), total)
+        ids = list(rows.scalars())
+        return SearchPage(ids, count(len(ids), offset == 0 and len(ids) < limit))
     window = session.execute(
         matches(SEARCH.c.article_id, FTS.c.rowid, bm25()).order_by(newest).limit(RANK_WINDOW)
     ).all()
@@ -102,4 +108,4 @@ def sqlite_search_page(
         older = matches(SEARCH.c.article_id).where(FTS.c.rowid < min(row[1] for row in window))
         older = older.order_by(newest).limit(missing).offset(max(0, offset - RANK_WINDOW))
         ids += list(session.execute(older).scalars())
-    return SearchPage(ids, total)
+    return SearchPage(ids, count(len(window), len(window) < RANK_WINDOW))
