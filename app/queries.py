@@ -1,8 +1,9 @@
 """Read side: listings, details and the category tree, as response schemas."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache, partial
 from typing import Any, Literal
 
 from sqlalchemy import Select, func, or_, select
@@ -123,18 +124,19 @@ def list_articles(
 ) -> ArticlePage:
     """A page of summaries: by relevance with a search, else newest first (or as `sort` says), starting
     after `cursor` or `offset` rows; `total` unless `count` is false, facets when asked for."""
-    conditions = _conditions(session, filters)
+    # Built on first use: SQLite's searched listing filters in its index and never needs them.
+    conditions = cache(partial(_conditions, session, filters))
     if search is not None:
         page = _search_page(session, filters, conditions, search, sort, limit, offset, cursor)
         if not count:
             page.total = None
     else:
         page = _keyset_page(
-            session, conditions, KEYSET_SORTS[sort or "-published_at"], limit, offset, cursor, count
+            session, conditions(), KEYSET_SORTS[sort or "-published_at"], limit, offset, cursor, count
         )
     if facets:
         page.facets = count_facets(
-            session=session, ids=_narrowed(session, search, conditions, ARTICLE.c.id), names=facets
+            session=session, ids=_narrowed(session, search, conditions(), ARTICLE.c.id), names=facets
         )
     return page
 
@@ -185,7 +187,7 @@ def _keyset_page(
 def _search_page(
     session: Session,
     filters: ArticleFilters,
-    conditions: list[Any],
+    conditions: Callable[[], list[Any]],
     search: SearchQuery,
     sort: Sort | None,
     limit: int,
@@ -209,7 +211,7 @@ def _search_page(
         )
         items, total = _summaries(session, fast.ids), fast.total
     else:
-        narrowed = _narrowed(session, search, conditions, *SUMMARY_COLUMNS, score=sort == "relevance")
+        narrowed = _narrowed(session, search, conditions(), *SUMMARY_COLUMNS, score=sort == "relevance")
         matches = narrowed.selected_columns.get("_score")
         order = (
             [matches, *NEWEST_FIRST.order_by()]
