@@ -135,3 +135,14 @@ def test_a_cascaded_delete_is_recorded_as_an_orphan(
         connection.execute(text("DELETE FROM article_category"))
         connection.execute(text("DELETE FROM article WHERE title = '教育改革'"))
     assert client.get("/articles", params={"q": "改革"}).json()["total"] == 1
+
+
+def test_a_category_listing_search_filters_in_the_index(
+    client: TestClient, search_corpus: dict[str, str]
+) -> None:
+    def ids(**params: object) -> list[str]:
+        r = client.get("/categories/xin-mei-ti/articles", params={"q": "芯片 OR 国内", **params})
+        assert r.status_code == 200, r.text
+        return sorted(item["id"] for item in r.json()["items"])
+
+    assert ids() == ids(sort="title") == sorted(search_corpus[name] for name in ("ai", "phones"))
