@@ -1,8 +1,9 @@
 """Read side: listings, details and the category tree, as response schemas."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cache, partial
 from typing import Any, Literal
 
 from sqlalchemy import Select, func, or_, select
@@ -21,6 +22,7 @@ from app.pagination import (
     keyset_rows,
 )
 from app.schemas import ArticleBase, ArticleDetail, ArticlePage, ArticleSummary, CategoryNode, Highlights
+from app.search.filters import IndexedFilters
 from app.search.highlight import highlight_body, highlight_title
 from app.search.listing import sqlite_search_page
 from app.search.query import SearchQuery
@@ -88,6 +90,17 @@ def _in_categories(ids: Sequence[int]) -> Any:
     return ARTICLE.c.id.in_(select(LINK.c.article_id).where(LINK.c.category_id.in_(ids)))
 
 
+def _indexed_filters(session: Session, filters: ArticleFilters) -> IndexedFilters:
+    """The filters other than dates, as the SQLite index answers them (category names resolved)."""
+    if filters.category_mode == "all":
+        groups = [category_ids(session, [value]) for value in filters.categories]
+    else:
+        groups = [category_ids(session, filters.categories)] if filters.categories else []
+    if filters.within:
+        groups.append(category_ids(session, [filters.within]))
+    return IndexedFilters(category_groups=groups, authors=filters.authors, has_image=filters.has_image)
+
+
 def _conditions(session: Session, filters: ArticleFilters) -> list[Any]:
     """The WHERE conditions of the filters (category names resolved once)."""
     conditions = []
@@ -122,17 +135,18 @@ def list_articles(
 ) -> ArticlePage:
     """A page of summaries: by relevance with a search, else newest first (or as `sort` says), starting
     after `cursor` or `offset` rows; `total` unless `count` is false, facets when asked for."""
-    conditions = _conditions(session, filters)
+    # Built on first use: SQLite's searched listing filters in its index and never needs them.
+    conditions = cache(partial(_conditions, session, filters))
     if search is not None:
         page = _search_page(session, filters, conditions, search, sort, limit, offset, cursor)
         if not count:
             page.total = None
     else:
-        source = _listing_source(session, filters, conditions, KEYSET_SORTS[sort or "-published_at"])
+        source = _listing_source(session, filters, conditions(), KEYSET_SORTS[sort or "-published_at"])
         page = _keyset_page(session, source, limit, offset, cursor, count)
     if facets:
         page.facets = count_facets(
-            session=session, ids=_narrowed(session, search, conditions, ARTICLE.c.id), names=facets
+            session=session, ids=_narrowed(session, search, conditions(), ARTICLE.c.id), names=facets
         )
     return page
 
@@ -207,7 +221,7 @@ def _keyset_page(
 def _search_page(
     session: Session,
     filters: ArticleFilters,
-    conditions: list[Any],
+    conditions: Callable[[], list[Any]],
     search: SearchQuery,
     sort: Sort | None,
     limit: int,
@@ -222,7 +236,7 @@ def _search_page(
         fast = sqlite_search_page(
             session=session,
             query=search,
-            conditions=_conditions(session, replace(filters, since=None, until=None)),
+            filters=_indexed_filters(session, filters),
             since=filters.since,
             until=filters.until,
             relevance=sort == "relevance",
@@ -231,7 +245,7 @@ def _search_page(
         )
         items, total = _summaries(session, fast.ids), fast.total
     else:
-        narrowed = _narrowed(session, search, conditions, *SUMMARY_COLUMNS, score=sort == "relevance")
+        narrowed = _narrowed(session, search, conditions(), *SUMMARY_COLUMNS, score=sort == "relevance")
         matches = narrowed.selected_columns.get("_score")
         order = (
             [matches, *NEWEST_FIRST.order_by()]

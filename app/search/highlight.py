@@ -14,7 +14,9 @@ from app.search.tokens import CJK_CLASS, MAX_WORD, is_cjk, runs
 
 CONTEXT = 40  # characters kept on each side of a match in a body fragment
 MAX_FRAGMENTS = 3
-SCAN_FIRST = 5_000  # characters of a long body searched before the whole of it
+# Growing prefixes of a long body searched before the whole of it: folding costs per character, and a
+# frequent word has its first matches near the start.
+SCAN_FIRST = (1_000, 5_000)
 MAX_FRAGMENT = 4 * CONTEXT  # a fragment stops growing at about this many characters
 MAX_TITLE = 200
 ELLIPSIS = "…"
@@ -124,7 +126,10 @@ def highlight_title(title: str, phrases: Sequence[Phrase]) -> str | None:
 def highlight_body(body: str, phrases: Sequence[Phrase]) -> list[str]:
     """Up to MAX_FRAGMENTS fragments of the body around its first matches, in text order."""
     # Fragments come from the first matches: look at the start of a long body first.
-    spans = match_spans(body[:SCAN_FIRST], phrases) if len(body) > SCAN_FIRST else []
+    spans: list[Span] = []
+    for size in SCAN_FIRST:
+        if len(body) > size and len(spans) < MAX_FRAGMENTS:
+            spans = match_spans(body[:size], phrases)
     if len(spans) < MAX_FRAGMENTS:
         spans = match_spans(body, phrases)
     windows: list[Span] = []

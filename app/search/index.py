@@ -1,12 +1,15 @@
 """Index upkeep, inside the caller's transaction: (re)index articles, forget them, rebuild everything.
 
 SQLite: `article_search` maps each indexed article to `doc_id`, the rowid of its row in the contentless
-FTS5 table `article_fts` (title and body tokens). A contentless table keeps no copy of the tokens (about half
-the size); removing a row needs the tokens it was given, recomputed here from the stored title and body when
-the row was built by this tokenizer version. Rows of another version are dropped from `article_search` only:
-their postings point at a doc_id that is never reused (AUTOINCREMENT) and that no query joins, until
-`rebuild` clears them. PostgreSQL: one `article_search` row per article with a weighted tsvector and the
-token stream; foreign keys cascade and the row is simply replaced.
+FTS5 table `article_fts` (title and body tokens, and the filter terms of `app.search.filters`, which
+`article_search.filters` keeps as given). A contentless table keeps no copy of the tokens (about half the
+size); removing a row needs the tokens it was given, recomputed here from the stored title and body when the
+row was built by this tokenizer version. Rows of another version are dropped from `article_search` only:
+their postings point at a doc_id that is never reused and that no query joins, until `rebuild` clears them.
+A trigger records every doc_id leaving `article_search` in `article_fts_orphan`, and `forget` takes back
+those whose postings it removed: while that table is empty, FTS5 alone counts matches exactly.
+PostgreSQL: one `article_search` row per article with a weighted tsvector and the token stream; foreign keys
+cascade and the row is simply replaced.
 """
 
 from collections.abc import Iterator, Sequence
@@ -16,6 +19,7 @@ from datetime import UTC, datetime
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
+from app.search.filters import stored_filter_terms
 from app.search.tokens import index_tokens, tokenizer_version
 
 BATCH = 500
@@ -77,26 +81,35 @@ def forget(connection: Connection, ids: Sequence[str]) -> None:
         return
     rows = connection.execute(
         text(
-            "SELECT s.doc_id, s.tokenizer_version, a.title, a.body_text FROM article_search s "
+            "SELECT s.doc_id, s.tokenizer_version, s.filters, a.title, a.body_text FROM article_search s "
             "JOIN article a ON a.id = s.article_id WHERE s.article_id IN :ids"
         ).bindparams(bindparam("ids", expanding=True)),
         {"ids": list(ids)},
     ).all()
     deletes = [
-        {"doc_id": row.doc_id, "title": index_tokens(row.title), "body": index_tokens(row.body_text)}
+        {
+            "doc_id": row.doc_id,
+            "title": index_tokens(row.title),
+            "body": index_tokens(row.body_text),
+            "filters": row.filters,
+        }
         for row in rows
         if row.tokenizer_version == tokenizer_version()
     ]
     if deletes:
         connection.execute(
             text(
-                "INSERT INTO article_fts (article_fts, rowid, title, body) "
-                "VALUES ('delete', :doc_id, :title, :body)"
+                "INSERT INTO article_fts (article_fts, rowid, title, body, filters) "
+                "VALUES ('delete', :doc_id, :title, :body, :filters)"
             ),
             deletes,
         )
     statement = text("DELETE FROM article_search WHERE article_id IN :ids")
     connection.execute(statement.bindparams(bindparam("ids", expanding=True)), {"ids": list(ids)})
+    if deletes:  # the trigger recorded every row as an orphan; these left no postings behind
+        cleared = text("DELETE FROM article_fts_orphan WHERE doc_id IN :doc_ids")
+        doc_ids = [delete["doc_id"] for delete in deletes]
+        connection.execute(cleared.bindparams(bindparam("doc_ids", expanding=True)), {"doc_ids": doc_ids})
 
 
 def index(connection: Connection, articles: Sequence[Indexable]) -> None:
@@ -114,22 +127,30 @@ def index(connection: Connection, articles: Sequence[Indexable]) -> None:
         )
         return
     doc_ids = _doc_ids(connection, articles)
+    filters = stored_filter_terms(connection, [article.id for article in articles])
+    rows = [
+        {
+            "doc_id": doc_id,
+            "id": article.id,
+            "version": version,
+            "title": article.title_tokens,
+            "body": article.body_tokens,
+            "filters": filters.get(article.id, ""),
+        }
+        for doc_id, article in zip(doc_ids, articles, strict=True)
+    ]
     connection.execute(
         text(
-            "INSERT INTO article_search (doc_id, article_id, tokenizer_version) "
-            "VALUES (:doc_id, :id, :version)"
+            "INSERT INTO article_search (doc_id, article_id, tokenizer_version, filters) "
+            "VALUES (:doc_id, :id, :version, :filters)"
         ),
-        [
-            {"doc_id": doc_id, "id": article.id, "version": version}
-            for doc_id, article in zip(doc_ids, articles, strict=True)
-        ],
+        rows,
     )
     connection.execute(
-        text("INSERT INTO article_fts (rowid, title, body) VALUES (:doc_id, :title, :body)"),
-        [
-            {"doc_id": doc_id, "title": article.title_tokens, "body": article.body_tokens}
-            for doc_id, article in zip(doc_ids, articles, strict=True)
-        ],
+        text(
+            "INSERT INTO article_fts (rowid, title, body, filters) VALUES (:doc_id, :title, :body, :filters)"
+        ),
+        rows,
     )
 
 
@@ -210,6 +231,7 @@ def rebuild(connection: Connection) -> int:
     else:
         connection.execute(text("INSERT INTO article_fts (article_fts) VALUES ('delete-all')"))
         connection.execute(text("DELETE FROM article_search"))
+        connection.execute(text("DELETE FROM article_fts_orphan"))
     done = 0
     for batch in _articles(connection):
         index(connection, batch)

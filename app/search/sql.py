@@ -44,10 +44,15 @@ def fts5_expression(query: SearchQuery) -> str:
     return expression
 
 
+def bm25() -> Any:
+    """FTS5's bm25 of the current row: title weighted, body plain, filter terms not counted."""
+    return func.bm25(literal_column("article_fts"), TITLE_WEIGHT, 1.0, 0.0)
+
+
 def _fts5_ids(expression: str, *, score: bool) -> Select[Any]:
     columns: list[Any] = [SEARCH.c.article_id]
     if score:
-        columns.append(func.bm25(literal_column("article_fts"), TITLE_WEIGHT, 1.0).label("score"))
+        columns.append(bm25().label("score"))
     return (
         select(*columns)
         .select_from(FTS.join(SEARCH, SEARCH.c.doc_id == FTS.c.rowid))

@@ -16,8 +16,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    from app.search.index import rebuild
-
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             "CREATE TABLE article_search ("
@@ -45,7 +43,7 @@ def upgrade() -> None:
             "CREATE VIRTUAL TABLE article_fts USING fts5("
             "title, body, content='', tokenize='ascii', prefix='1')"
         )
-    rebuild(op.get_bind())
+    # Filled by 0004: the index code (app.search.index) writes the newest shape of these tables.
 
 
 def downgrade() -> None:

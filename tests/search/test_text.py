@@ -84,3 +84,13 @@ def test_match_spans_follow_the_index_semantics() -> None:
 def test_tokenizer_version_names_the_fold_table() -> None:
     scheme, fingerprint = tokenizer_version().split(".")
     assert scheme.isdigit() and len(fingerprint) == 12
+
+
+@pytest.mark.parametrize("first", [10, 990, 3_000, 7_000])
+def test_body_fragments_are_the_first_matches_however_deep(first: int) -> None:
+    phrases = parse_query("国内").phrases
+    filler = "无关" * 200  # 400 characters between matches
+    body = "开" * first + "".join(f"国内{i}号{filler}" for i in range(6))
+    fragments = highlight_body(body, phrases)
+    assert [fragment.count("<mark>") for fragment in fragments] == [1, 1, 1]
+    assert [f"国内</mark>{i}号" in fragment for i, fragment in enumerate(fragments)] == [True] * 3
