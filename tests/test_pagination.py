@@ -3,13 +3,14 @@
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
 from app.db import make_engine
-from app.pagination import InvalidCursor, decode_cursor, encode_cursor, ranges
+from app.pagination import InvalidCursor, SortKey, decode_cursor, encode_cursor, ranges
 from app.queries import ARTICLE, IN_ONE_CATEGORY, LINK, NEWEST_FIRST
 from tests.conftest import IngestFn, WritePost
 
@@ -173,20 +174,30 @@ def test_cursor_round_trips_dates_ids_and_the_undated_tail() -> None:
         decode_cursor(NEWEST_FIRST, encode_cursor(NEWEST_FIRST, (moment, None)))
 
 
-def test_deep_cursor_pages_seek_the_index(tmp_path: Path, migrated_template: Path) -> None:
-    """Each range of a cursor page is an index search, so page 1,000 costs what page 1 does (checked on
-    SQLite, whose plans do not depend on table statistics as PostgreSQL's do)."""
-    shutil.copy(migrated_template, tmp_path / "plan.db")
+def _range_plans(tmp_path: Path, template: Path, query: Any, key: SortKey) -> list[str]:
+    """SQLite's query plan for each range of a cursor page of `query` (SQLite's plans, unlike
+    PostgreSQL's, do not depend on table statistics, so an empty copy shows them)."""
+    shutil.copy(template, tmp_path / "plan.db")
     engine = make_engine(f"sqlite:///{tmp_path / 'plan.db'}")
-    query = select(ARTICLE.c.id, *NEWEST_FIRST.labelled())
     after = (datetime(2021, 1, 1, tzinfo=UTC), "abc")
+    plans = []
     with engine.connect() as connection:
-        for where, order in ranges(NEWEST_FIRST, after):
+        for where, order in ranges(key, after):
             statement = query.where(where).order_by(*order).limit(20)
             compiled = statement.compile(engine, compile_kwargs={"literal_binds": True})
-            plan = " ".join(row[-1] for row in connection.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
-            assert "SEARCH article USING" in plan and "ix_article_published" in plan, plan
-            assert "TEMP B-TREE" not in plan, plan
+            plans.append(
+                " ".join(row[-1] for row in connection.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
+            )
+    engine.dispose()
+    return plans
+
+
+def test_deep_cursor_pages_seek_the_index(tmp_path: Path, migrated_template: Path) -> None:
+    """Each range of a cursor page is an index search, so page 1,000 costs what page 1 does."""
+    query = select(ARTICLE.c.id, *NEWEST_FIRST.labelled())
+    for plan in _range_plans(tmp_path, migrated_template, query, NEWEST_FIRST):
+        assert "SEARCH article USING" in plan and "ix_article_published" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
 
 
 @pytest.mark.parametrize(("sort", "key"), [("title", "title"), ("published_at", "published_at")])
@@ -216,16 +227,9 @@ def test_a_search_walks_by_position(client: TestClient, write_post: WritePost, r
 
 def test_a_category_page_is_a_range_of_the_link_index(tmp_path: Path, migrated_template: Path) -> None:
     """One category's pages read its slice of article_category's index, not every article of it."""
-    shutil.copy(migrated_template, tmp_path / "plan.db")
-    engine = make_engine(f"sqlite:///{tmp_path / 'plan.db'}")
     key = IN_ONE_CATEGORY["newest"]
     joined = LINK.join(ARTICLE, ARTICLE.c.id == LINK.c.article_id)
     query = select(ARTICLE.c.id, *key.labelled()).select_from(joined).where(LINK.c.category_id == 7)
-    after = (datetime(2021, 1, 1, tzinfo=UTC), "abc")
-    with engine.connect() as connection:
-        for where, order in ranges(key, after):
-            statement = query.where(where).order_by(*order).limit(20)
-            compiled = statement.compile(engine, compile_kwargs={"literal_binds": True})
-            plan = " ".join(row[-1] for row in connection.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
-            assert "SEARCH article_category USING" in plan and "ix_article_category_listing" in plan, plan
-            assert "TEMP B-TREE" not in plan, plan
+    for plan in _range_plans(tmp_path, migrated_template, query, key):
+        assert "SEARCH article_category USING" in plan and "ix_article_category_listing" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
