@@ -72,11 +72,6 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     return "".join(pieces), origins
 
 
-def original_span(origins: list[int], start: int, end: int) -> tuple[int, int]:
-    """The span of the original text that folded positions [start, end) came from."""
-    return origins[start], origins[max(end - 1, start)] + 1
-
-
 @cache
 def fold_fingerprint() -> str:
     """A short digest of the fold table: it changes when OpenCC's data or Python's Unicode tables do."""
