@@ -75,3 +75,15 @@ def test_a_cached_response_keeps_its_own_request_id(client: TestClient) -> None:
     assert (first.headers["x-request-id"], second.headers["x-request-id"]) == ("one", "two")
     gzip = client.get("/categories", headers={"Accept-Encoding": "gzip"})
     assert gzip.json() == first.json()
+
+
+def test_links_built_for_one_host_are_never_served_to_another(
+    client: TestClient, write_post: WritePost, run_ingest: IngestFn
+) -> None:
+    for name in ("a.md", "b.md"):
+        write_post(name, title=name)
+    run_ingest(write_post("c.md", title="c").parent)
+    first = client.get("/articles", params={"limit": 1}, headers={"Host": "evil.example"})
+    second = client.get("/articles", params={"limit": 1}, headers={"Host": "api.example"})
+    assert "evil.example" in first.headers["link"]
+    assert "evil.example" not in second.headers["link"] and "api.example" in second.headers["link"]

@@ -48,7 +48,7 @@ class ResponseCacheMiddleware:
         except Exception:  # noqa: BLE001 - the route meets the same failure and answers it properly (503)
             await self.app(scope, receive, send)
             return
-        key = (scope["path"], scope["query_string"])
+        key = _key(scope)
         if (key, version) in self.building:
             await self.building[(key, version)].wait()
         entry = self.entries.get(key)
@@ -106,6 +106,15 @@ class ResponseCacheMiddleware:
         self.entries.move_to_end(key)
         while len(self.entries) > self.size:
             self.entries.popitem(last=False)
+
+
+def _key(scope: Scope) -> tuple[str, bytes]:
+    """What a response depends on: path and query, and (for the absolute URLs of Link headers and feeds,
+    built from the request when PUBLIC_BASE_URL is unset) scheme, host and root path, so that one client's
+    Host header can never shape the links another client is served."""
+    host = next((value for name, value in scope["headers"] if name == b"host"), b"")
+    origin = f"{scope.get('scheme', 'http')}://{host.decode('latin-1')}{scope.get('root_path', '')}"
+    return origin + scope["path"], scope["query_string"]
 
 
 def _copy(start: Message) -> Message:
