@@ -4,9 +4,10 @@ Usage: ``python bench/search.py [--articles 100000] [--runs 3] [--database-url U
 The corpus comes from bench/generate.py (cached like bench/ingest.py's); the database is built once with
 `articles ingest` and reused while it holds N articles (default: a SQLite file beside the corpus). Queries are
 words of the generator's lists, so they really occur, from frequent to rare. Each request goes through the
-whole app in process (FastAPI TestClient: validation, SQL, highlights, JSON), limit 20, after one warm-up
-pass; a run times every query of every kind once. Printed: per kind, the median over runs of each run's
-median and p95, in milliseconds.
+served app (`articles serve`, one worker, response cache off) over HTTP on 127.0.0.1 with a keep-alive
+client, as a user meets it (validation, SQL, highlights, JSON, HTTP), limit 20, after one warm-up pass; a
+run times every query of every kind once. Printed: per kind, the median over runs of each run's median and
+p95, in milliseconds.
 """
 
 import argparse
@@ -25,7 +26,7 @@ from sqlalchemy.engine import Engine, make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from common import ARTICLES_CLI, CACHE_ROOT, corpus  # noqa: E402
+from common import ARTICLES_CLI, CACHE_ROOT, corpus, free_port, server  # noqa: E402
 from generate import COMMON, ENGLISH, IDIOMS, TOPICS  # noqa: E402
 
 from app.search.tokens import is_cjk  # noqa: E402
@@ -107,18 +108,23 @@ def p95(values: Sequence[float]) -> float:
 
 
 def bench(database_url: str, runs: int, seed: int) -> None:
-    from fastapi.testclient import TestClient
+    import httpx
 
-    from app.api.app import create_app
-    from app.config import Settings
     from app.db import make_engine
 
     queries = query_sets(seed)
-    # No response cache: every timed request must run its query, not replay the warm-up answer.
-    app = create_app(Settings(database_url=database_url, response_cache_size=0))
     results: dict[str, list[tuple[float, float]]] = {kind: [] for kind in queries}
     totals: dict[str, list[int]] = {kind: [] for kind in queries}
-    with TestClient(app) as client:
+    port = free_port()
+    command = [str(ARTICLES_CLI), "serve", "--port", str(port)]
+    # No response cache: every timed request must run its query, not replay the warm-up answer.
+    env = {"DATABASE_URL": database_url, "RESPONSE_CACHE_SIZE": "0"}
+    base = f"http://127.0.0.1:{port}"
+    log = CACHE_ROOT / "search-bench-server.log"
+    with (
+        server(command, ready_url=f"{base}/healthz", log=log, env=env),
+        httpx.Client(base_url=base, timeout=60) as client,
+    ):
         for kind, params in queries.items():  # warm-up: fold table, caches, pages
             totals[kind] = [
                 client.get("/articles", params={**p, "limit": 20}).json()["total"] for p in params
