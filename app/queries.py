@@ -13,7 +13,6 @@ from app.facets import count_facets
 from app.ingest.categories import PATH_SEPARATOR
 from app.models import Article, ArticleCategory, Category
 from app.pagination import (
-    SortColumn,
     SortKey,
     decode_cursor,
     decode_position,
@@ -27,6 +26,7 @@ from app.search.highlight import highlight_body, highlight_title
 from app.search.listing import sqlite_search_page
 from app.search.query import SearchQuery
 from app.search.sql import excluding, matching
+from app.sorts import IN_ONE_CATEGORY, KEYSET_SORTS, NEWEST_FIRST, Sort
 
 ARTICLE = Article.__table__  # type: ignore[attr-defined]
 LINK = ArticleCategory.__table__  # type: ignore[attr-defined]
@@ -34,35 +34,6 @@ CATEGORY = Category.__table__  # type: ignore[attr-defined]
 
 SUMMARY_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleBase.model_fields)
 DETAIL_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleDetail.model_fields if name != "paragraphs")
-
-
-Sort = Literal["relevance", "-published_at", "published_at", "title"]
-
-_ID = SortColumn(ARTICLE.c.id, "str")
-NEWEST_FIRST = SortKey(
-    name="newest", columns=(SortColumn(ARTICLE.c.published_at, "datetime"), _ID), descending=True,
-    nullable_first=True,
-)  # fmt: skip
-OLDEST_FIRST = SortKey(
-    name="oldest", columns=(SortColumn(ARTICLE.c.published_at, "datetime"), _ID), descending=False,
-    nullable_first=True,
-)  # fmt: skip
-BY_TITLE = SortKey(name="title", columns=(SortColumn(ARTICLE.c.title, "str"), _ID), descending=False)
-# Within one category, the dates and ids come from the link table: its (category_id, published_at,
-# article_id) index then serves any page of the category as one range read. The cursors are the same.
-IN_ONE_CATEGORY = {
-    key.name: SortKey(
-        name=key.name,
-        columns=(SortColumn(LINK.c.published_at, "datetime"), SortColumn(LINK.c.article_id, "str")),
-        descending=key.descending,
-        nullable_first=True,
-    )
-    for key in (NEWEST_FIRST, OLDEST_FIRST)
-}
-# Without q, every sort pages by keyset; "relevance" without q means newest first.
-KEYSET_SORTS: dict[Sort, SortKey] = {
-    "relevance": NEWEST_FIRST, "-published_at": NEWEST_FIRST, "published_at": OLDEST_FIRST, "title": BY_TITLE,
-}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

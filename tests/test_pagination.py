@@ -11,7 +11,8 @@ from sqlalchemy import select, text
 
 from app.db import make_engine
 from app.pagination import InvalidCursor, SortKey, decode_cursor, encode_cursor, ranges
-from app.queries import ARTICLE, IN_ONE_CATEGORY, LINK, NEWEST_FIRST
+from app.queries import ARTICLE, LINK
+from app.sorts import IN_ONE_CATEGORY, NEWEST_FIRST
 from tests.conftest import IngestFn, WritePost
 
 

@@ -6,8 +6,8 @@ from fastapi import Depends, Query
 from pydantic import AfterValidator
 
 from app.facets import FACETS
-from app.queries import Sort
 from app.search.query import MAX_QUERY_LENGTH, QueryError, SearchQuery, parse_query
+from app.sorts import Sort
 
 
 def _searchable(q: str | None) -> str | None:
