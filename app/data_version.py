@@ -35,7 +35,9 @@ class VersionProbe:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._connection: Any = None
+        self._cursor: Any = None
         self._lock = threading.Lock()
+        self._last: tuple[Any, Any, Version] | None = None  # the raw row, and what it gave
 
     def read(self) -> Version:
         """The current version; raises the database's error (after dropping the connection) on failure."""
@@ -47,22 +49,23 @@ class VersionProbe:
                 raise
 
     def _read(self) -> Version:
+        # The API asks on every cached response: one kept cursor, and the last answer reused when the
+        # counter has not moved, keep a check to a few microseconds.
         if self._connection is None:
             self._connection = self.engine.raw_connection()
-        cursor = self._connection.cursor()
-        try:
-            cursor.execute(READ)
-            number, changed_at = cursor.fetchone()
-        finally:
-            cursor.close()
+            self._cursor = self._connection.cursor()
+        self._cursor.execute(READ)
+        number, changed_at = self._cursor.fetchone()
         self._connection.rollback()  # end the read so the next one sees newer commits
-        return Version(int(number), _aware(changed_at))
+        if self._last is None or self._last[:2] != (number, changed_at):
+            self._last = (number, changed_at, Version(int(number), _aware(changed_at)))
+        return self._last[2]
 
     def close(self) -> None:
         """Give the connection back (the probe reconnects on the next read)."""
         if self._connection is not None:
             self._connection.close()
-            self._connection = None
+            self._connection = self._cursor = None
 
 
 def _aware(value: Any) -> datetime:

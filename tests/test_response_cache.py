@@ -87,3 +87,47 @@ def test_links_built_for_one_host_are_never_served_to_another(
     second = client.get("/articles", params={"limit": 1}, headers={"Host": "api.example"})
     assert "evil.example" in first.headers["link"]
     assert "evil.example" not in second.headers["link"] and "api.example" in second.headers["link"]
+
+
+def test_a_hit_is_served_in_the_encoding_the_client_accepts(
+    client: TestClient, write_post: WritePost, run_ingest: IngestFn
+) -> None:
+    for number in range(10):  # a listing long enough to be worth compressing
+        folder = write_post(f"{number}.md", title=f"第{number}篇").parent
+    run_ingest(folder)
+    plain = client.get("/articles", headers={"Accept-Encoding": "identity"})
+    squeezed = client.get("/articles", headers={"Accept-Encoding": "gzip"})
+    plain_again = client.get("/articles", headers={"Accept-Encoding": "identity"})
+    assert squeezed.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in plain.headers and "content-encoding" not in plain_again.headers
+    assert plain_again.content == plain.content and squeezed.json() == plain.json()
+    assert len(_cache(client)) == 2
+    assert squeezed.headers["etag"] == plain.headers["etag"]
+
+
+def test_a_hit_carries_cors_headers_only_for_the_origin_it_was_built_for(
+    engine: Engine, database_url: str, write_post: WritePost, run_ingest: IngestFn
+) -> None:
+    run_ingest(write_post("a.md").parent)
+    settings = Settings(database_url=database_url, cors_origins="https://front.example")
+    with TestClient(create_app(settings, engine=engine)) as client:
+        allowed = client.get("/articles", headers={"Origin": "https://front.example"})
+        other = client.get("/articles", headers={"Origin": "https://evil.example"})
+        bare = client.get("/articles")
+        allowed_again = client.get("/articles", headers={"Origin": "https://front.example"})
+    assert allowed.headers["access-control-allow-origin"] == "https://front.example"
+    assert allowed_again.headers["access-control-allow-origin"] == "https://front.example"
+    assert "access-control-allow-origin" not in other.headers
+    assert "access-control-allow-origin" not in bare.headers
+
+
+def test_a_hit_answers_a_conditional_request_itself(
+    client: TestClient, write_post: WritePost, run_ingest: IngestFn
+) -> None:
+    run_ingest(write_post("a.md").parent)
+    first = client.get("/articles")
+    assert len(_cache(client)) == 1
+    again = client.get("/articles", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == first.headers["etag"]
+    assert again.headers["x-content-type-options"] == "nosniff" and again.headers["x-request-id"]

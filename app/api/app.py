@@ -75,17 +75,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
-    # Each one added wraps the ones before: the response cache is innermost (it stores what the routes
-    # answered), the request id is outermost (it sees and logs everything,
-    # CORS preflights included); CORS wraps the 500 boundary so error responses stay readable in a
-    # browser; the ETag is taken from the uncompressed body, inside compression.
+    # Each one added wraps the ones before. The request id is outermost (it sees and logs everything, CORS
+    # preflights included); the response cache comes next, so that a hit skips every layer below it and
+    # replays the response as they shaped it; CORS wraps the 500 boundary so error responses stay readable
+    # in a browser; the ETag is taken from the uncompressed body, inside compression.
     engine: Engine = app.state.engine
-    app.add_middleware(
-        ResponseCacheMiddleware,
-        probe=VersionProbe(engine),
-        size=settings.response_cache_size,
-        blocking_probe=engine.dialect.name == "sqlite",
-    )
     app.add_middleware(ConditionalGetMiddleware, cache_control=settings.cache_control)
     app.add_middleware(CompressMiddleware, minimum_size=COMPRESS_MIN_SIZE)
     app.add_middleware(errors.UnexpectedErrorMiddleware)
@@ -96,5 +90,11 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
         allow_headers=["If-None-Match", "If-Modified-Since", REQUEST_ID_HEADER],
         expose_headers=EXPOSED_HEADERS,
         max_age=600,
+    )
+    app.add_middleware(
+        ResponseCacheMiddleware,
+        probe=VersionProbe(engine),
+        size=settings.response_cache_size,
+        blocking_probe=engine.dialect.name == "sqlite",
     )
     app.add_middleware(RequestContextMiddleware)

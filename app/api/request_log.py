@@ -2,19 +2,20 @@
 
 import copy
 import logging
+import os
 import re
 import time
-import uuid
 from typing import Any
 
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID_NAME = REQUEST_ID_HEADER.lower().encode("latin-1")
 # What we echo back: short, printable, no separators that could forge log fields or headers.
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:@+=-]{1,128}")
 
 access_log = logging.getLogger("app.access")
+ACCESS_FORMAT = "%s %s %d %.1fms request_id=%s"
 
 
 def request_id_of(scope: Scope) -> str:
@@ -32,8 +33,7 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        given = Headers(scope=scope).get(REQUEST_ID_HEADER, "")
-        request_id = given if SANE_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        request_id = _given_id(scope) or os.urandom(16).hex()
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 500
@@ -42,25 +42,39 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = MutableHeaders(scope=message)
-                headers[REQUEST_ID_HEADER] = request_id
-                headers["X-Content-Type-Options"] = "nosniff"
+                # Appended, not set: the layers below never add these two.
+                message["headers"] = [
+                    *message["headers"],
+                    (_REQUEST_ID_NAME, request_id.encode("latin-1")),
+                    (b"x-content-type-options", b"nosniff"),
+                ]
             await send(message)
 
         try:
             await self.app(scope, receive, stamped_send)
         finally:
-            path = scope["path"] + (
-                f"?{scope['query_string'].decode('latin-1')}" if scope["query_string"] else ""
-            )
-            access_log.info(
-                "%s %s %d %.1fms request_id=%s",
-                scope["method"],
-                path,
-                status,
-                (time.perf_counter() - started) * 1000,
-                request_id,
-            )
+            _log_access(scope, status, time.perf_counter() - started, request_id)
+
+
+def _log_access(scope: Scope, status: int, seconds: float, request_id: str) -> None:
+    if not access_log.isEnabledFor(logging.INFO):
+        return
+    query = scope["query_string"]
+    path = f"{scope['path']}?{query.decode('latin-1')}" if query else scope["path"]
+    args = (scope["method"], path, status, seconds * 1000, request_id)
+    # What info() does, minus its walk up the stack to find the caller: we know it, and on a cached
+    # response that walk would cost a tenth of the request.
+    record = access_log.makeRecord(access_log.name, logging.INFO, __file__, 0, ACCESS_FORMAT, args, None)
+    access_log.handle(record)
+
+
+def _given_id(scope: Scope) -> str | None:
+    """The client's X-Request-ID when it is sane to echo, else None."""
+    for name, value in scope["headers"]:
+        if name == _REQUEST_ID_NAME:
+            given = value.decode("latin-1")
+            return given if SANE_REQUEST_ID.fullmatch(given) else None
+    return None
 
 
 def server_log_config() -> dict[str, Any]:

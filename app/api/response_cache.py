@@ -1,8 +1,11 @@
 """Whole-response cache for data GETs, valid while the database's change counter stays the same.
 
-Serving what cannot have changed from memory is what makes listings cheap: a hit costs one tiny version
-query instead of a listing query plus serialization. Entries are keyed by path and query string, bounded in
-number and size, and dropped as soon as any ingest commits (the counter moves).
+Serving what cannot have changed from memory is what makes the API cheap: a hit costs one tiny version
+query and a dictionary lookup, and skips every layer below this one (CORS, compression, ETag hashing, the
+route). So entries hold the response exactly as those layers shaped it, keyed by everything the response
+varies on: scheme, host and root path (absolute links), path and query, and the `Origin` and
+`Accept-Encoding` headers (the `Vary` of CORS and compression). A hit answers conditional requests itself.
+Entries are bounded in number and size, and dropped as soon as any ingest commits (the counter moves).
 """
 
 import asyncio
@@ -10,20 +13,29 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.conditional import entity_tag
+from app.api.conditional import KEPT_ON_304, not_modified
 from app.data_version import VersionProbe
 
 CACHED_PREFIXES = ("/articles", "/categories", "/feeds/")
 MAX_BODY = 512 * 1024
+# The request headers a cached response varies on, and those that make a request conditional.
+VARIES_ON = (b"host", b"origin", b"accept-encoding")
+CONDITIONAL = (b"if-none-match", b"if-modified-since")
+
+Key = tuple[bytes, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class _Entry:
     version: int
-    start: Message
+    headers: list[tuple[bytes, bytes]]
     body: bytes
+
+    def not_modified_headers(self) -> list[tuple[bytes, bytes]]:
+        return [(name, value) for name, value in self.headers if name.decode("latin-1") in KEPT_ON_304]
 
 
 class ResponseCacheMiddleware:
@@ -35,9 +47,10 @@ class ResponseCacheMiddleware:
         self.size = size
         # SQLite answers in microseconds: asking inline beats a thread hop; a server database may not.
         self.blocking_probe = blocking_probe
-        self.entries: OrderedDict[tuple[str, bytes], _Entry] = OrderedDict()
+        self.entries: OrderedDict[Key, _Entry] = OrderedDict()
         # Requests that missed while another one builds the same entry wait for it (no stampede).
-        self.building: dict[tuple[tuple[str, bytes], int], asyncio.Event] = {}
+        self.building: dict[tuple[Key, int], asyncio.Event] = {}
+        self.this_turn: int | None = None  # the version read inline during this turn of the event loop
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self._cacheable(scope):
@@ -48,14 +61,13 @@ class ResponseCacheMiddleware:
         except Exception:  # noqa: BLE001 - the route meets the same failure and answers it properly (503)
             await self.app(scope, receive, send)
             return
-        key = _key(scope)
+        key, conditional = _key(scope)
         if (key, version) in self.building:
             await self.building[(key, version)].wait()
         entry = self.entries.get(key)
         if entry is not None and entry.version == version:
             self.entries.move_to_end(key)
-            await send(_copy(entry.start))
-            await send({"type": "http.response.body", "body": entry.body})
+            await _replay(entry, conditional, scope, send)
             return
         done = self.building.setdefault((key, version), asyncio.Event())
         try:
@@ -65,9 +77,18 @@ class ResponseCacheMiddleware:
             self.building.pop((key, version), None)
 
     async def _version(self) -> int:
-        if self.blocking_probe:
-            return self.probe.read().number
-        return (await run_in_threadpool(self.probe.read)).number
+        if not self.blocking_probe:
+            return (await run_in_threadpool(self.probe.read)).number
+        # Every request handled in this turn of the loop had arrived before the turn began, so a version
+        # read during the turn is current for all of them: under load, one read serves a whole batch.
+        # The turn ends with the first callback scheduled in it, before any request that arrives later.
+        if self.this_turn is None:
+            self.this_turn = self.probe.read().number
+            asyncio.get_running_loop().call_soon(self._end_turn)
+        return self.this_turn
+
+    def _end_turn(self) -> None:
+        self.this_turn = None
 
     def _cacheable(self, scope: Scope) -> bool:
         return (
@@ -77,45 +98,50 @@ class ResponseCacheMiddleware:
             and scope["path"].startswith(CACHED_PREFIXES)
         )
 
-    async def _fill(
-        self, scope: Scope, receive: Receive, send: Send, key: tuple[str, bytes], version: int
-    ) -> None:
-        start: Message | None = None
+    async def _fill(self, scope: Scope, receive: Receive, send: Send, key: Key, version: int) -> None:
+        headers: list[tuple[bytes, bytes]] | None = None
         chunks: list[bytes] = []
 
         async def capturing_send(message: Message) -> None:
-            nonlocal start
+            nonlocal headers
             if message["type"] == "http.response.start":
                 # A copy: the layers outside this one add their headers to the message in place.
-                start = _copy(message) if message["status"] == 200 else None
-            elif start is not None:
+                headers = list(message["headers"]) if message["status"] == 200 else None
+            elif headers is not None:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False):
-                    self._store(key, _Entry(version, start, b"".join(chunks)))
+                    self._store(key, _Entry(version, headers, b"".join(chunks)))
             await send(message)
 
         await self.app(scope, receive, capturing_send)
 
-    def _store(self, key: tuple[str, bytes], entry: _Entry) -> None:
+    def _store(self, key: Key, entry: _Entry) -> None:
         if len(entry.body) > MAX_BODY:
             return
-        # The validator is hashed once here, so replays skip the hashing the conditional layer would do.
-        if not any(name == b"etag" for name, _ in entry.start["headers"]):
-            entry.start["headers"].append((b"etag", entity_tag(entry.body).encode("latin-1")))
         self.entries[key] = entry
         self.entries.move_to_end(key)
         while len(self.entries) > self.size:
             self.entries.popitem(last=False)
 
 
-def _key(scope: Scope) -> tuple[str, bytes]:
-    """What a response depends on: path and query, and (for the absolute URLs of Link headers and feeds,
-    built from the request when PUBLIC_BASE_URL is unset) scheme, host and root path, so that one client's
-    Host header can never shape the links another client is served."""
-    host = next((value for name, value in scope["headers"] if name == b"host"), b"")
-    origin = f"{scope.get('scheme', 'http')}://{host.decode('latin-1')}{scope.get('root_path', '')}"
-    return origin + scope["path"], scope["query_string"]
+def _key(scope: Scope) -> tuple[Key, bool]:
+    """What a response depends on, and whether the request is conditional, in one pass over its headers."""
+    varies: dict[bytes, bytes] = {}
+    conditional = False
+    for name, value in scope["headers"]:
+        if name in VARIES_ON:
+            varies[name] = value
+        elif name in CONDITIONAL:
+            conditional = True
+    prefix = f"{scope.get('scheme', 'http')}\n{scope.get('root_path', '')}\n{scope['path']}".encode()
+    key = (prefix, scope["query_string"], *(varies.get(name, b"") for name in VARIES_ON))
+    return key, conditional
 
 
-def _copy(start: Message) -> Message:
-    return {"type": start["type"], "status": start["status"], "headers": list(start["headers"])}
+async def _replay(entry: _Entry, conditional: bool, scope: Scope, send: Send) -> None:
+    if conditional and not_modified(Headers(scope=scope), Headers(raw=entry.headers)):
+        await send({"type": "http.response.start", "status": 304, "headers": entry.not_modified_headers()})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": list(entry.headers)})
+    await send({"type": "http.response.body", "body": entry.body})
