@@ -109,9 +109,7 @@ def list_articles(
     # Built on first use: SQLite's searched listing filters in its index and never needs them.
     conditions = cache(partial(_conditions, session, filters))
     if search is not None:
-        page = _search_page(session, filters, conditions, search, sort, limit, offset, cursor)
-        if not count:
-            page.total = None
+        page = _search_page(session, filters, conditions, search, sort, limit, offset, cursor, count)
     else:
         source = _listing_source(session, filters, conditions(), KEYSET_SORTS[sort or "-published_at"])
         page = _keyset_page(session, source, limit, offset, cursor, count)
@@ -198,8 +196,10 @@ def _search_page(
     limit: int,
     offset: int,
     cursor: str | None,
+    count: bool,
 ) -> ArticlePage:
-    """A page of a search: ranked results page by position (the cursor holds the next one)."""
+    """A page of a search: ranked results page by position (the cursor holds the next one); `total` when
+    `count`."""
     start = offset + (decode_position(cursor) if cursor else 0)
     dialect = session.get_bind().dialect.name
     sort = sort or ("relevance" if search.groups else "-published_at")
@@ -213,8 +213,9 @@ def _search_page(
             relevance=sort == "relevance",
             limit=limit,
             offset=start,
+            count=count,
         )
-        items, total = _summaries(session, fast.ids), fast.total
+        items, total, more = _summaries(session, fast.ids), fast.total, fast.more
     else:
         narrowed = _narrowed(session, search, conditions(), *SUMMARY_COLUMNS, score=sort == "relevance")
         matches = narrowed.selected_columns.get("_score")
@@ -227,10 +228,11 @@ def _search_page(
         items = [
             ArticleSummary.model_validate({k: v for k, v in row.items() if k != "_score"}) for row in rows
         ]
-        total = session.execute(select(func.count()).select_from(narrowed.subquery())).scalar_one()
+        counted = session.execute(select(func.count()).select_from(narrowed.subquery())).scalar_one()
+        total, more = (counted if count else None), start + limit < counted
     if search.phrases:
         _add_highlights(session, items, search)
-    next_cursor = encode_position(start + limit) if start + limit < total else None
+    next_cursor = encode_position(start + limit) if more else None
     return ArticlePage(items=items, total=total, limit=limit, offset=offset, next_cursor=next_cursor)
 
 

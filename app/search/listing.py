@@ -5,15 +5,18 @@ and stops after the page; `since` and `until` become rowid bounds. Relevance ran
 matches by bm25 (title weighted) and lists the older ones after them, newest first: for a news corpus the
 best matches among recent articles, and a word found in half the corpus no longer means scoring all of it.
 Filters other than dates are terms of the same MATCH (`app.search.filters`), so nothing reads the article
-table, and `total` is counted by FTS5 alone unless orphaned postings (see `app.search.index`) need the join.
+table. Matches are read as doc_ids, and only the page's are looked up in `article_search`; `total` is
+counted by FTS5 alone, and only when asked for and not already known. Both hold while no orphaned postings
+(see `app.search.index`) exist: until those are cleared, every read joins `article_search` to leave them out.
 """
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, literal_column, select, text
+from sqlalchemy import Select, column, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from app.search.filters import IndexedFilters, fts5_filters
@@ -21,15 +24,18 @@ from app.search.index import DATED, doc_id_floor
 from app.search.query import SearchQuery
 from app.search.sql import FTS, SEARCH, bm25, fts5_expression
 
-RANK_WINDOW = 500  # about 3 µs of bm25 per row; 500 still gives a page 25 times its size to rank from
+RANK_WINDOW = 500  # about 1 µs of bm25 per row; 500 still gives a page 25 times its size to rank from
+NEWEST = FTS.c.rowid.desc()
 
 
 @dataclass(frozen=True, slots=True)
 class SearchPage:
-    """The ids of one page, in order, and how many articles match in all."""
+    """The ids of one page, in order; how many articles match in all (None: not counted); whether matches
+    follow the page."""
 
     ids: list[str]
-    total: int
+    total: int | None
+    more: bool
 
 
 def _second_after(moment: datetime) -> datetime:
@@ -38,33 +44,114 @@ def _second_after(moment: datetime) -> datetime:
     return whole if whole == moment else whole + timedelta(seconds=1)
 
 
-def _expression(query: SearchQuery, filters: IndexedFilters) -> str:
-    """The query's MATCH expression, AND every filter's."""
-    return " AND ".join([f"({fts5_expression(query)})", *fts5_filters(filters)])
+def _match(expression: str) -> Any:
+    return literal_column("article_fts").op("MATCH")(expression)
 
 
-def _matches(
-    columns: Sequence[Any],
-    expression: str,
-    since: datetime | None,
-    until: datetime | None,
-    *,
-    joined: bool = True,
-) -> Select[Any]:
-    source = FTS.join(SEARCH, SEARCH.c.doc_id == FTS.c.rowid) if joined else FTS
-    statement = select(*columns).select_from(source)
-    statement = statement.where(literal_column("article_fts").op("MATCH")(expression))
-    if since is not None:
-        statement = statement.where(FTS.c.rowid >= doc_id_floor(_second_after(since.astimezone(UTC))))
-    if until is not None:
-        bound = doc_id_floor(_second_after(until.astimezone(UTC)))
-        statement = statement.where(FTS.c.rowid < bound, FTS.c.rowid >= DATED)
-    return statement
+class _Matches:
+    """The doc_ids a search selects: the MATCH of `q` and the filters' terms, within the date bounds."""
+
+    def __init__(
+        self,
+        session: Session,
+        query: SearchQuery,
+        filters: IndexedFilters,
+        since: datetime | None,
+        until: datetime | None,
+    ) -> None:
+        self.session = session
+        self.query = fts5_expression(query)
+        self.filters = fts5_filters(filters)
+        self.since, self.until = since, until
+        self.joined = _has_orphans(session)
+
+    def select(self, *columns: Any, expression: str | None = None) -> Select[Any]:
+        """SELECT `columns` of the matches (of `expression` instead of the search's, if given)."""
+        source = FTS.join(SEARCH, SEARCH.c.doc_id == FTS.c.rowid) if self.joined else FTS
+        expression = expression or " AND ".join([f"({self.query})", *self.filters])
+        statement = select(*columns).select_from(source).where(_match(expression))
+        if self.since is not None:
+            floor = doc_id_floor(_second_after(self.since.astimezone(UTC)))
+            statement = statement.where(FTS.c.rowid >= floor)
+        if self.until is not None:
+            bound = doc_id_floor(_second_after(self.until.astimezone(UTC)))
+            statement = statement.where(FTS.c.rowid < bound, FTS.c.rowid >= DATED)
+        return statement
+
+    def newest(self, limit: int, offset: int = 0, before: int | None = None) -> list[int]:
+        """doc_ids of the matches (older than `before`, if given), newest first."""
+        statement = self.select(FTS.c.rowid)
+        if before is not None:
+            statement = statement.where(FTS.c.rowid < before)
+        return list(self.session.execute(statement.order_by(NEWEST).limit(limit).offset(offset)).scalars())
+
+    def scored(self) -> list[tuple[int, float]]:
+        """(doc_id, bm25) of the RANK_WINDOW newest matches."""
+        if not self.filters:
+            statement = self.select(FTS.c.rowid, bm25()).order_by(NEWEST).limit(RANK_WINDOW)
+            return [(row[0], row[1]) for row in self.session.execute(statement)]
+        # bm25 first counts every phrase of the MATCH over the whole table, filter terms too: their posting
+        # lists are the longest. They are scored with weight 0, so scoring the window with the MATCH of `q`
+        # alone gives the same scores without reading those lists.
+        window = self.newest(RANK_WINDOW)
+        if not window:
+            return []
+        scored = self.select(FTS.c.rowid, bm25(), expression=self.query)
+        scored = scored.where(FTS.c.rowid.between(window[-1], window[0]), _among(window))
+        return [(row[0], row[1]) for row in self.session.execute(scored)]
+
+    def count(self) -> int:
+        """How many articles match (FTS5 alone, unless orphaned postings need the join)."""
+        return int(self.session.execute(self.select(func.count())).scalar_one())
+
+
+def _among(doc_ids: Sequence[int]) -> Any:
+    """The FTS5 row is one of these (tested on each row: unary plus keeps FTS5 from taking the list as
+    rowid constraints, which it would answer by running the MATCH once per value)."""
+    listed: Select[Any] = select(column("value")).select_from(func.json_each(json.dumps(list(doc_ids))))
+    return literal_column("+article_fts.rowid").in_(listed)
 
 
 def _has_orphans(session: Session) -> bool:
     """True while FTS5 holds postings of rows gone from article_search (until `articles reindex`)."""
     return bool(session.execute(text("SELECT EXISTS (SELECT 1 FROM article_fts_orphan)")).scalar_one())
+
+
+def _article_ids(session: Session, doc_ids: Sequence[int]) -> list[str]:
+    """The ids of the articles indexed as these doc_ids, in this order."""
+    if not doc_ids:
+        return []
+    rows = session.execute(select(SEARCH.c.doc_id, SEARCH.c.article_id).where(SEARCH.c.doc_id.in_(doc_ids)))
+    articles = dict(rows.tuples().all())
+    return [articles[doc_id] for doc_id in doc_ids if doc_id in articles]
+
+
+def _newest_page(matches: _Matches, limit: int, offset: int, count: bool) -> SearchPage:
+    found = matches.newest(limit + 1, offset)
+    more = len(found) > limit
+    if offset == 0 and not more:  # every match is on the page
+        total: int | None = len(found)
+    else:
+        total = matches.count() if count else None
+    return SearchPage(_article_ids(matches.session, found[:limit]), total, more)
+
+
+def _ranked_page(matches: _Matches, limit: int, offset: int, count: bool) -> SearchPage:
+    window = matches.scored()
+    ranked = [doc_id for doc_id, _score in sorted(window, key=lambda row: (row[1], -row[0]))]
+    doc_ids = ranked[offset : offset + limit]
+    more = offset + limit < len(ranked)
+    if not more and len(window) == RANK_WINDOW:  # the page ends past the window: older matches follow it
+        missing = limit - len(doc_ids)
+        oldest = min(doc_id for doc_id, _score in window)
+        older = matches.newest(missing + 1, max(0, offset - RANK_WINDOW), before=oldest)
+        doc_ids += older[:missing]
+        more = len(older) > missing
+    if len(window) < RANK_WINDOW:  # the window holds every match
+        total: int | None = len(window)
+    else:
+        total = matches.count() if count else None
+    return SearchPage(_article_ids(matches.session, doc_ids), total, more)
 
 
 def sqlite_search_page(
@@ -77,35 +164,12 @@ def sqlite_search_page(
     relevance: bool,
     limit: int,
     offset: int,
+    count: bool = True,
 ) -> SearchPage:
-    """A page by relevance, or newest first, of the articles that match and pass the filters."""
+    """A page by relevance, or newest first, of the articles that match and pass the filters; `total` when
+    `count` or when it costs nothing."""
     if filters.impossible:
-        return SearchPage([], 0)
-    expression = _expression(query, filters)
-
-    def matches(*columns: Any) -> Select[Any]:
-        return _matches(columns, expression, since, until)
-
-    def count(seen: int, complete: bool) -> int:
-        """The rows already read when they are every match, else a count (FTS5 alone if it can)."""
-        if complete:
-            return seen
-        counted = _matches([func.count()], expression, since, until, joined=_has_orphans(session))
-        return int(session.execute(counted).scalar_one())
-
-    newest = FTS.c.rowid.desc()
-    if not relevance:
-        rows = session.execute(matches(SEARCH.c.article_id).order_by(newest).limit(limit).offset(offset))
-        ids = list(rows.scalars())
-        return SearchPage(ids, count(len(ids), offset == 0 and len(ids) < limit))
-    window = session.execute(
-        matches(SEARCH.c.article_id, FTS.c.rowid, bm25()).order_by(newest).limit(RANK_WINDOW)
-    ).all()
-    ranked = [row[0] for row in sorted(window, key=lambda row: (row[2], -row[1]))]
-    ids = ranked[offset : offset + limit]
-    missing = limit - len(ids)
-    if missing > 0 and len(window) == RANK_WINDOW:
-        older = matches(SEARCH.c.article_id).where(FTS.c.rowid < min(row[1] for row in window))
-        older = older.order_by(newest).limit(missing).offset(max(0, offset - RANK_WINDOW))
-        ids += list(session.execute(older).scalars())
-    return SearchPage(ids, count(len(window), len(window) < RANK_WINDOW))
+        return SearchPage([], 0, more=False)
+    matches = _Matches(session, query, filters, since, until)
+    page = _ranked_page if relevance else _newest_page
+    return page(matches, limit, offset, count)
