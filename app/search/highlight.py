@@ -6,9 +6,10 @@ the original characters, so what is marked is what matched.
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import cache
 from html import escape
 
-from app.search.folding import fold, fold_with_offsets
+from app.search.folding import fold, fold_table, fold_with_offsets
 from app.search.query import Phrase
 from app.search.tokens import CJK_CLASS, MAX_WORD, is_cjk, runs
 
@@ -40,6 +41,39 @@ def _tokens_from(folded: str, position: int) -> Iterator[tuple[str, int, int]]:
 def _is_cjk_run(text: str) -> bool:
     found = list(runs(text))
     return len(found) == 1 and found[0].cjk and found[0].text == text
+
+
+@cache
+def _unfolding() -> tuple[dict[str, str], dict[str, str]]:
+    """Per folded character: the other characters that fold to it alone, and the characters that fold to
+    several, it among them."""
+    alone: dict[str, str] = {}
+    among: dict[str, str] = {}
+    for code_point, folded in fold_table().items():
+        if len(folded) == 1:
+            alone[folded] = alone.get(folded, "") + chr(code_point)
+        else:
+            for char in set(folded):
+                among[char] = among.get(char, "") + chr(code_point)
+    return alone, among
+
+
+def _one_of(chars: str) -> str:
+    return "[" + "".join(re.escape(char) for char in sorted(chars)) + "]"
+
+
+@cache
+def _unfolded_patterns(phrase_text: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    """A CJK phrase as a pattern of unfolded text (each character: any that folds to it alone), and a
+    pattern of the characters that fold to several including one of the phrase's (None if there are none):
+    where those occur, the folded text must be searched instead."""
+    alone, among = _unfolding()
+    table = fold_table()
+    pattern = "".join(
+        _one_of(alone.get(char, "") + ("" if ord(char) in table else char)) for char in phrase_text
+    )
+    risky = "".join(among.get(char, "") for char in set(phrase_text))
+    return re.compile(pattern), re.compile(_one_of(risky)) if risky else None
 
 
 def _match_at(folded: str, position: int, phrase: Phrase) -> Span | None:
@@ -82,17 +116,42 @@ def _phrase_spans(folded: str, phrase: Phrase) -> Iterator[Span]:
         start = folded.find(first, start + 1)
 
 
+def _unfolded_spans(text: str, phrase: Phrase) -> list[Span] | None:
+    """The phrase's spans found in `text` as it is, without folding it: for a CJK phrase, when no character
+    of the text folds to several that include one of the phrase's (else None). Folding maps each character
+    on its own, so there the folded text holds the phrase exactly where these characters do."""
+    if not _is_cjk_run(phrase.text):
+        return None
+    pattern, risky = _unfolded_patterns(phrase.text)
+    if risky is not None and risky.search(text):
+        return None
+    return [match.span() for match in pattern.finditer(text)]
+
+
+def _folded_spans(text: str, phrases: Sequence[Phrase]) -> list[Span]:
+    """The phrases' spans found in the folded text, mapped back to positions in `text`."""
+    folded = fold(text)
+    if len(folded) == len(text):
+        return [span for phrase in phrases for span in _phrase_spans(folded, phrase)]
+    folded, origins = fold_with_offsets(text)  # some character folded to several: map positions back
+    spans = (span for phrase in phrases for span in _phrase_spans(folded, phrase))
+    return [(origins[start], origins[end - 1] + 1) for start, end in spans]
+
+
 def match_spans(text: str, phrases: Sequence[Phrase]) -> list[Span]:
     """Sorted, merged spans of `text` (original positions) that the phrases match."""
-    folded = fold(text)
-    origins: list[int] | None = None
-    if len(folded) != len(text):  # some character folded to several: map positions back
-        folded, origins = fold_with_offsets(text)
-    found = sorted(span for phrase in phrases for span in _phrase_spans(folded, phrase))
+    found: list[Span] = []
+    unsearched: list[Phrase] = []
+    for phrase in phrases:  # folding costs far more than a search: only the phrases that need it fold
+        spans = _unfolded_spans(text, phrase)
+        if spans is None:
+            unsearched.append(phrase)
+        else:
+            found += spans
+    if unsearched:
+        found += _folded_spans(text, unsearched)
     merged: list[Span] = []
-    for start, end in found:
-        if origins is not None:
-            start, end = origins[start], origins[end - 1] + 1
+    for start, end in sorted(found):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:

@@ -126,7 +126,8 @@ def test_a_filter_narrows_the_ranking_without_reordering_it(
         return [item["id"] for item in items["items"]]
 
     everything = ranked()
-    for params in ({"category": "金融"}, {"has_image": "false"}, {"author": "新浪财经", "since": "2021-09-10"}):
+    filters = ({"category": "金融"}, {"has_image": "false"}, {"author": "新浪财经", "since": "2021-09-10"})
+    for params in filters:
         narrowed = ranked(**params)
         assert narrowed and len(narrowed) < len(everything)
         assert narrowed == [article_id for article_id in everything if article_id in set(narrowed)]
