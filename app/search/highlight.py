@@ -38,6 +38,7 @@ def _tokens_from(folded: str, position: int) -> Iterator[tuple[str, int, int]]:
             yield run.text[offset : offset + 2], start, start + (1 if offset == last else 2)
 
 
+@cache  # a page asks about the same few phrases for every title and body
 def _is_cjk_run(text: str) -> bool:
     found = list(runs(text))
     return len(found) == 1 and found[0].cjk and found[0].text == text

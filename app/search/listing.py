@@ -83,13 +83,14 @@ class _Matches:
         statement = self.select(FTS.c.rowid)
         if before is not None:
             statement = statement.where(FTS.c.rowid < before)
-        return list(self.session.execute(statement.order_by(NEWEST).limit(limit).offset(offset)).scalars())
+        statement = statement.order_by(NEWEST).limit(limit).offset(offset)
+        return list(self.session.execute(statement).scalars().all())
 
     def scored(self) -> list[tuple[int, float]]:
         """(doc_id, bm25) of the RANK_WINDOW newest matches."""
         if not self.filters:
             statement = self.select(FTS.c.rowid, bm25()).order_by(NEWEST).limit(RANK_WINDOW)
-            return [(row[0], row[1]) for row in self.session.execute(statement)]
+            return list(self.session.execute(statement).tuples().all())
         # bm25 first counts every phrase of the MATCH over the whole table, filter terms too: their posting
         # lists are the longest. They are scored with weight 0, so scoring the window with the MATCH of `q`
         # alone gives the same scores without reading those lists.
@@ -98,7 +99,7 @@ class _Matches:
             return []
         scored = self.select(FTS.c.rowid, bm25(), expression=self.query)
         scored = scored.where(FTS.c.rowid.between(window[-1], window[0]), _among(window))
-        return [(row[0], row[1]) for row in self.session.execute(scored)]
+        return list(self.session.execute(scored).tuples().all())
 
     def count(self) -> int:
         """How many articles match (FTS5 alone, unless orphaned postings need the join)."""
