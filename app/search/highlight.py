@@ -1,15 +1,16 @@
 """Highlights: the title and short body fragments around the matches, matches in <mark>, the rest escaped.
 
 Matches are found the way the index finds them (folded text, the same tokens in a row), then mapped back to
-the original characters, so what is marked is what matched.
+the original characters, so what is marked is what matched; CJK phrases are found in the text as it is
+(`app.search.unfolded`), which gives the same spans without folding it.
 """
 
 import re
 from collections.abc import Iterator, Sequence
-from functools import cache
 from html import escape
 
-from app.search.folding import fold, fold_table, fold_with_offsets
+from app.search import unfolded
+from app.search.folding import fold, fold_with_offsets
 from app.search.query import Phrase
 from app.search.tokens import CJK_CLASS, MAX_WORD, is_cjk, runs
 
@@ -38,45 +39,6 @@ def _tokens_from(folded: str, position: int) -> Iterator[tuple[str, int, int]]:
             yield run.text[offset : offset + 2], start, start + (1 if offset == last else 2)
 
 
-@cache  # a page asks about the same few phrases for every title and body
-def _is_cjk_run(text: str) -> bool:
-    found = list(runs(text))
-    return len(found) == 1 and found[0].cjk and found[0].text == text
-
-
-@cache
-def _unfolding() -> tuple[dict[str, str], dict[str, str]]:
-    """Per folded character: the other characters that fold to it alone, and the characters that fold to
-    several, it among them."""
-    alone: dict[str, str] = {}
-    among: dict[str, str] = {}
-    for code_point, folded in fold_table().items():
-        if len(folded) == 1:
-            alone[folded] = alone.get(folded, "") + chr(code_point)
-        else:
-            for char in set(folded):
-                among[char] = among.get(char, "") + chr(code_point)
-    return alone, among
-
-
-def _one_of(chars: str) -> str:
-    return "[" + "".join(re.escape(char) for char in sorted(chars)) + "]"
-
-
-@cache
-def _unfolded_patterns(phrase_text: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
-    """A CJK phrase as a pattern of unfolded text (each character: any that folds to it alone), and a
-    pattern of the characters that fold to several including one of the phrase's (None if there are none):
-    where those occur, the folded text must be searched instead."""
-    alone, among = _unfolding()
-    table = fold_table()
-    pattern = "".join(
-        _one_of(alone.get(char, "") + ("" if ord(char) in table else char)) for char in phrase_text
-    )
-    risky = "".join(among.get(char, "") for char in set(phrase_text))
-    return re.compile(pattern), re.compile(_one_of(risky)) if risky else None
-
-
 def _match_at(folded: str, position: int, phrase: Phrase) -> Span | None:
     """The span of the phrase's tokens in a row from `position`, if they are there."""
     wanted, prefix = phrase.tokens.tokens, phrase.tokens.prefix
@@ -99,7 +61,7 @@ def _match_at(folded: str, position: int, phrase: Phrase) -> Span | None:
 
 
 def _phrase_spans(folded: str, phrase: Phrase) -> Iterator[Span]:
-    if _is_cjk_run(phrase.text):  # bigrams in a row match exactly where the text occurs
+    if unfolded.is_cjk_run(phrase.text):  # bigrams in a row match exactly where the text occurs
         start = folded.find(phrase.text)
         while start >= 0:
             yield start, start + len(phrase.text)
@@ -118,15 +80,8 @@ def _phrase_spans(folded: str, phrase: Phrase) -> Iterator[Span]:
 
 
 def _unfolded_spans(text: str, phrase: Phrase) -> list[Span] | None:
-    """The phrase's spans found in `text` as it is, without folding it: for a CJK phrase, when no character
-    of the text folds to several that include one of the phrase's (else None). Folding maps each character
-    on its own, so there the folded text holds the phrase exactly where these characters do."""
-    if not _is_cjk_run(phrase.text):
-        return None
-    pattern, risky = _unfolded_patterns(phrase.text)
-    if risky is not None and risky.search(text):
-        return None
-    return [match.span() for match in pattern.finditer(text)]
+    """The phrase's spans found in `text` as it is (a CJK phrase), or None when the text must be folded."""
+    return unfolded.spans(text, phrase.text) if unfolded.is_cjk_run(phrase.text) else None
 
 
 def _folded_spans(text: str, phrases: Sequence[Phrase]) -> list[Span]:
