@@ -6,8 +6,9 @@ matches by bm25 (title weighted) and lists the older ones after them, newest fir
 best matches among recent articles, and a word found in half the corpus no longer means scoring all of it.
 Filters other than dates are terms of the same MATCH (`app.search.filters`), so nothing reads the article
 table. Matches are read as doc_ids, and only the page's are looked up in `article_search`; `total` is
-counted by FTS5 alone, and only when asked for and not already known. Both hold while no orphaned postings
-(see `app.search.index`) exist: until those are cleared, every read joins `article_search` to leave them out.
+counted by FTS5 alone (or read off bm25's own count, `app.search.bm25_total`), and only when asked for and
+not already known. Both hold while no orphaned postings (see `app.search.index`) exist: until those are
+cleared, every read joins `article_search` to leave them out.
 """
 
 import json
@@ -19,6 +20,7 @@ from typing import Any
 from sqlalchemy import Select, column, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
+from app.search.bm25_total import bm25_total
 from app.search.filters import IndexedFilters, fts5_filters
 from app.search.index import DATED, doc_id_floor
 from app.search.query import SearchQuery
@@ -60,6 +62,7 @@ class _Matches:
         until: datetime | None,
     ) -> None:
         self.session = session
+        self.search = query
         self.query = fts5_expression(query)
         self.filters = fts5_filters(filters)
         self.since, self.until = since, until
@@ -104,6 +107,23 @@ class _Matches:
     def count(self) -> int:
         """How many articles match (FTS5 alone, unless orphaned postings need the join)."""
         return int(self.session.execute(self.select(func.count())).scalar_one())
+
+    def total(self, scored: Sequence[tuple[int, float]]) -> int:
+        """How many articles match: read off the scores of the window when bm25 has counted them already
+        (`app.search.bm25_total`), else counted."""
+        phrase = self._long_phrase()
+        found = bm25_total(self.session, phrase, scored) if phrase is not None else None
+        return self.count() if found is None else found
+
+    def _long_phrase(self) -> str | None:
+        """The search's phrase when it is all of the MATCH, a CJK phrase of several tokens (whose count checks
+        positions in every article that has them all), and FTS5 alone counts its matches."""
+        groups, excluded = self.search.groups, self.search.excluded
+        if len(groups) != 1 or len(groups[0]) != 1 or excluded or self.filters or self.joined:
+            return None
+        phrase = groups[0][0]
+        dated = self.since is not None or self.until is not None
+        return None if dated or len(phrase.tokens.tokens) < 2 else phrase.text
 
 
 def _among(doc_ids: Sequence[int]) -> Any:
@@ -151,7 +171,7 @@ def _ranked_page(matches: _Matches, limit: int, offset: int, count: bool) -> Sea
     if len(window) < RANK_WINDOW:  # the window holds every match
         total: int | None = len(window)
     else:
-        total = matches.count() if count else None
+        total = matches.total(window) if count else None
     return SearchPage(_article_ids(matches.session, doc_ids), total, more)
 
 
