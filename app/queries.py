@@ -1,6 +1,6 @@
 """Read side: listings, details and the category tree, as response schemas."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache, partial
@@ -215,7 +215,7 @@ def _search_page(
             offset=start,
             count=count,
         )
-        items, total, more = _summaries(session, fast.ids), fast.total, fast.more
+        (items, bodies), total, more = _summaries(session, fast.ids), fast.total, fast.more
     else:
         narrowed = _narrowed(session, search, conditions(), *SUMMARY_COLUMNS, score=sort == "relevance")
         matches = narrowed.selected_columns.get("_score")
@@ -229,24 +229,34 @@ def _search_page(
             ArticleSummary.model_validate({k: v for k, v in row.items() if k != "_score"}) for row in rows
         ]
         counted = session.execute(select(func.count()).select_from(narrowed.subquery())).scalar_one()
-        total, more = (counted if count else None), start + limit < counted
+        total, more, bodies = (counted if count else None), start + limit < counted, None
     if search.phrases:
-        _add_highlights(session, items, search)
+        _add_highlights(session, items, search, bodies)
     next_cursor = encode_position(start + limit) if more else None
     return ArticlePage(items=items, total=total, limit=limit, offset=offset, next_cursor=next_cursor)
 
 
-def _summaries(session: Session, ids: Sequence[str]) -> list[ArticleSummary]:
-    """Summaries of these articles, in this order."""
-    rows = session.execute(select(*SUMMARY_COLUMNS).where(ARTICLE.c.id.in_(ids))).mappings()
-    by_id = {row["id"]: ArticleSummary.model_validate(dict(row)) for row in rows}
-    return [by_id[article_id] for article_id in ids if article_id in by_id]
+def _summaries(session: Session, ids: Sequence[str]) -> tuple[list[ArticleSummary], dict[str, str]]:
+    """Summaries of these articles, in this order, and their bodies (for highlights: one read, not two)."""
+    rows = session.execute(select(*SUMMARY_COLUMNS, ARTICLE.c.body_text).where(ARTICLE.c.id.in_(ids)))
+    by_id, bodies = {}, {}
+    for row in rows.mappings():
+        summary = dict(row)
+        bodies[row["id"]] = summary.pop("body_text")
+        by_id[row["id"]] = ArticleSummary.model_validate(summary)
+    return [by_id[article_id] for article_id in ids if article_id in by_id], bodies
 
 
-def _add_highlights(session: Session, items: Sequence[ArticleSummary], search: SearchQuery) -> None:
-    """Mark where the page's articles matched (their bodies are read for this page only)."""
-    query = select(ARTICLE.c.id, ARTICLE.c.body_text).where(ARTICLE.c.id.in_([item.id for item in items]))
-    bodies = dict(session.execute(query).tuples().all())
+def _add_highlights(
+    session: Session,
+    items: Sequence[ArticleSummary],
+    search: SearchQuery,
+    bodies: Mapping[str, str] | None = None,
+) -> None:
+    """Mark where the page's articles matched (their bodies, unless given, are read for this page only)."""
+    if bodies is None:
+        query = select(ARTICLE.c.id, ARTICLE.c.body_text).where(ARTICLE.c.id.in_([item.id for item in items]))
+        bodies = dict(session.execute(query).tuples().all())
     for item in items:
         item.highlights = Highlights(
             title=highlight_title(item.title, search.phrases),
