@@ -111,21 +111,16 @@ class _Matches:
     def total(self, scored: Sequence[tuple[int, float]]) -> int:
         """How many articles match: read off the scores of the window when bm25 has counted them already
         (`app.search.bm25_total`), else counted."""
-        phrase = self._costly_phrase()
+        phrase = self._lone_phrase()
         found = bm25_total(self.session, phrase, scored) if phrase is not None else None
         return self.count() if found is None else found
 
-    def _costly_phrase(self) -> str | None:
-        """The search's phrase when it is all of the MATCH and FTS5 alone counts its matches, and counting
-        costs more than reading two articles: several tokens (positions are checked in every article that has
-        them all) or a prefix (one character: every token that starts with it)."""
+    def _lone_phrase(self) -> str | None:
+        """The search's phrase when it is all of the MATCH and FTS5 alone counts its matches."""
         groups, excluded = self.search.groups, self.search.excluded
         if len(groups) != 1 or len(groups[0]) != 1 or excluded or self.filters or self.joined:
             return None
-        phrase = groups[0][0]
-        dated = self.since is not None or self.until is not None
-        costly = len(phrase.tokens.tokens) > 1 or phrase.tokens.prefix
-        return phrase.text if costly and not dated else None
+        return groups[0][0].text if self.since is None and self.until is None else None
 
 
 def _among(doc_ids: Sequence[int]) -> Any:

@@ -49,8 +49,7 @@ def test_a_lone_phrase_is_totalled_without_counting(
     totals = {"养老保险": 3, "養老保險": 3, "养老保": 3, "险": 4, "保险": 4, "改革": 2}
     for query, total in totals.items():
         assert client.get("/articles", params={"q": query, "limit": 1}).json()["total"] == total, query
-    if engine.dialect.name == "sqlite":  # one bigram is counted: a posting list without positions is cheap
-        assert counted == ['("保险")', '("改革")']
+    assert counted == []
 
 
 def test_other_searches_are_counted(
@@ -58,12 +57,14 @@ def test_other_searches_are_counted(
 ) -> None:
     expected = {
         q: len(search_ids(client, q=q))
-        for q in ("国内", "碳达峰 方案", "碳达峰 -方案", "芯片 OR 碳达峰", "iPhone13", "碳达峰")
+        for q in ("python", "国内 养老", "碳达峰 -方案", "芯片 OR 碳达峰", "碳达峰", "游戏")
     }
     counted = _counts(engine, monkeypatch)
     for q, total in expected.items():
-        if q == "碳达峰":  # a filter or a date takes the lone phrase out of bm25's count
+        if q == "碳达峰":  # a date or a filter takes the lone phrase out of bm25's count
             assert client.get("/articles", params={"q": q, "since": "2000-01-01"}).json()["total"] == total
+        elif q == "游戏":
+            assert client.get("/articles", params={"q": q, "author": "3DMGame"}).json()["total"] == total
         else:
             assert client.get("/articles", params={"q": q}).json()["total"] == total
     if engine.dialect.name == "sqlite":  # each that fills the window
