@@ -15,19 +15,19 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, column, func, literal_column, select, text
+from sqlalchemy import Result, TextClause, text
 from sqlalchemy.orm import Session
 
 from app.search.bm25_total import bm25_total
 from app.search.filters import IndexedFilters, fts5_filters
 from app.search.index import DATED, doc_id_floor
 from app.search.query import SearchQuery
-from app.search.sql import FTS, SEARCH, bm25, fts5_expression
+from app.search.sql import BM25, fts5_expression
 
 RANK_WINDOW = 500  # about 1 µs of bm25 per row; 500 still gives a page 25 times its size to rank from
-NEWEST = FTS.c.rowid.desc()
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +46,17 @@ def _second_after(moment: datetime) -> datetime:
     return whole if whole == moment else whole + timedelta(seconds=1)
 
 
-def _match(expression: str) -> Any:
-    return literal_column("article_fts").op("MATCH")(expression)
+@cache
+def _sql(statement: str) -> TextClause:
+    return text(statement)
 
 
 class _Matches:
-    """The doc_ids a search selects: the MATCH of `q` and the filters' terms, within the date bounds."""
+    """The doc_ids a search selects: the MATCH of `q` and the filters' terms, within the date bounds.
+
+    Its statements are SQL text: a request runs several, and building each as an expression (and its cache
+    key) cost more than FTS5 took to answer the small ones.
+    """
 
     def __init__(
         self,
@@ -68,45 +73,56 @@ class _Matches:
         self.since, self.until = since, until
         self.joined = _has_orphans(session)
 
-    def select(self, *columns: Any, expression: str | None = None) -> Select[Any]:
-        """SELECT `columns` of the matches (of `expression` instead of the search's, if given)."""
-        source = FTS.join(SEARCH, SEARCH.c.doc_id == FTS.c.rowid) if self.joined else FTS
-        expression = expression or " AND ".join([f"({self.query})", *self.filters])
-        statement = select(*columns).select_from(source).where(_match(expression))
+    def _run(self, columns: str, rest: str = "", *, query_only: bool = False, **params: Any) -> Result[Any]:
+        """SELECT `columns` of the matches (of the MATCH of `q` alone, if asked), then `rest` of the SQL."""
+        source = "article_fts"
+        if self.joined:
+            source += " JOIN article_search ON article_search.doc_id = article_fts.rowid"
+        where = ["article_fts MATCH :expression"]
+        expression = self.query if query_only else " AND ".join([f"({self.query})", *self.filters])
         if self.since is not None:
-            floor = doc_id_floor(_second_after(self.since.astimezone(UTC)))
-            statement = statement.where(FTS.c.rowid >= floor)
+            where.append("article_fts.rowid >= :since")
+            params["since"] = doc_id_floor(_second_after(self.since.astimezone(UTC)))
         if self.until is not None:
-            bound = doc_id_floor(_second_after(self.until.astimezone(UTC)))
-            statement = statement.where(FTS.c.rowid < bound, FTS.c.rowid >= DATED)
-        return statement
+            where.append("article_fts.rowid < :until AND article_fts.rowid >= :dated")
+            params["until"] = doc_id_floor(_second_after(self.until.astimezone(UTC)))
+            params["dated"] = DATED
+        statement = f"SELECT {columns} FROM {source} WHERE {' AND '.join(where)} {rest}"
+        return self.session.execute(_sql(statement), {"expression": expression, **params})
 
     def newest(self, limit: int, offset: int = 0, before: int | None = None) -> list[int]:
         """doc_ids of the matches (older than `before`, if given), newest first."""
-        statement = self.select(FTS.c.rowid)
+        page = "ORDER BY article_fts.rowid DESC LIMIT :limit OFFSET :offset"
         if before is not None:
-            statement = statement.where(FTS.c.rowid < before)
-        statement = statement.order_by(NEWEST).limit(limit).offset(offset)
-        return list(self.session.execute(statement).scalars().all())
+            page = "AND article_fts.rowid < :before " + page
+        found = self._run("article_fts.rowid", page, limit=limit, offset=offset, before=before)
+        return list(found.scalars().all())
 
     def scored(self) -> list[tuple[int, float]]:
         """(doc_id, bm25) of the RANK_WINDOW newest matches."""
+        columns = f"article_fts.rowid, {BM25}"
         if not self.filters:
-            statement = self.select(FTS.c.rowid, bm25()).order_by(NEWEST).limit(RANK_WINDOW)
-            return list(self.session.execute(statement).tuples().all())
+            newest = "ORDER BY article_fts.rowid DESC LIMIT :limit"
+            return list(self._run(columns, newest, limit=RANK_WINDOW).tuples().all())
         # bm25 first counts every phrase of the MATCH over the whole table, filter terms too: their posting
         # lists are the longest. They are scored with weight 0, so scoring the window with the MATCH of `q`
-        # alone gives the same scores without reading those lists.
+        # alone gives the same scores without reading those lists. Unary plus: the list is tested on each
+        # row, not taken by FTS5 as rowid constraints, which it would answer running the MATCH once a value.
         window = self.newest(RANK_WINDOW)
         if not window:
             return []
-        scored = self.select(FTS.c.rowid, bm25(), expression=self.query)
-        scored = scored.where(FTS.c.rowid.between(window[-1], window[0]), _among(window))
-        return list(self.session.execute(scored).tuples().all())
+        among = (
+            "AND article_fts.rowid BETWEEN :low AND :high "
+            "AND +article_fts.rowid IN (SELECT value FROM json_each(:window))"
+        )
+        found = self._run(
+            columns, among, query_only=True, low=window[-1], high=window[0], window=json.dumps(window)
+        )
+        return list(found.tuples().all())
 
     def count(self) -> int:
         """How many articles match (FTS5 alone, unless orphaned postings need the join)."""
-        return int(self.session.execute(self.select(func.count())).scalar_one())
+        return int(self._run("count(*)").scalar_one())
 
     def total(self, scored: Sequence[tuple[int, float]]) -> int:
         """How many articles match: read off the scores of the window when bm25 has counted them already
@@ -123,11 +139,9 @@ class _Matches:
         return groups[0][0].text if self.since is None and self.until is None else None
 
 
-def _among(doc_ids: Sequence[int]) -> Any:
-    """The FTS5 row is one of these (tested on each row: unary plus keeps FTS5 from taking the list as
-    rowid constraints, which it would answer by running the MATCH once per value)."""
-    listed: Select[Any] = select(column("value")).select_from(func.json_each(json.dumps(list(doc_ids))))
-    return literal_column("+article_fts.rowid").in_(listed)
+_ARTICLE_IDS = text(
+    "SELECT doc_id, article_id FROM article_search WHERE doc_id IN (SELECT value FROM json_each(:doc_ids))"
+)
 
 
 def _has_orphans(session: Session) -> bool:
@@ -139,7 +153,7 @@ def _article_ids(session: Session, doc_ids: Sequence[int]) -> list[str]:
     """The ids of the articles indexed as these doc_ids, in this order."""
     if not doc_ids:
         return []
-    rows = session.execute(select(SEARCH.c.doc_id, SEARCH.c.article_id).where(SEARCH.c.doc_id.in_(doc_ids)))
+    rows = session.execute(_ARTICLE_IDS, {"doc_ids": json.dumps(list(doc_ids))})
     articles = dict(rows.tuples().all())
     return [articles[doc_id] for doc_id in doc_ids if doc_id in articles]
 
