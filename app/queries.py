@@ -224,12 +224,14 @@ def _search_page(
             if sort == "relevance" and matches is not None
             else KEYSET_SORTS[sort].order_by()
         )
-        rows = session.execute(narrowed.order_by(*order).limit(limit).offset(start)).mappings()
+        rows = session.execute(narrowed.order_by(*order).limit(limit + 1).offset(start)).mappings().all()
         items = [
-            ArticleSummary.model_validate({k: v for k, v in row.items() if k != "_score"}) for row in rows
+            ArticleSummary.model_validate({k: v for k, v in row.items() if k != "_score"})
+            for row in rows[:limit]
         ]
-        counted = session.execute(select(func.count()).select_from(narrowed.subquery())).scalar_one()
-        total, more, bodies = (counted if count else None), start + limit < counted, None
+        counted = select(func.count()).select_from(narrowed.subquery())
+        total = session.execute(counted).scalar_one() if count else None
+        more, bodies = len(rows) > limit, None
     if search.phrases:
         _add_highlights(session, items, search, bodies)
     next_cursor = encode_position(start + limit) if more else None

@@ -201,7 +201,7 @@ def sqlite_search_page(
     """A page by relevance, or newest first, of the articles that match and pass the filters; `total` when
     `count` or when it costs nothing."""
     if filters.impossible:
-        return SearchPage([], 0, more=False)
+        return SearchPage([], 0 if count else None, more=False)
     matches = _Matches(session, query, filters, since, until)
     page = _ranked_page if relevance else _newest_page
     return page(matches, limit, offset, count)
