@@ -4,6 +4,7 @@ import random
 
 import pytest
 
+from app.search import unfolded
 from app.search.folding import fold, fold_table, fold_with_offsets
 from app.search.highlight import highlight_body, highlight_title, match_spans
 from app.search.query import QueryError, parse_query
@@ -97,15 +98,18 @@ def _spans_in_folded_text(text: str, phrase_text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def test_cjk_matches_found_without_folding_are_those_of_the_folded_text() -> None:
+def test_cjk_matches_and_occurrences_found_without_folding_are_those_of_the_folded_text() -> None:
     # Traditional and Simplified, compatibility ideographs (數 U+F969), characters that fold to several
     # (㍻ is 平成, ㈱ is (株)), full-width forms, punctuation.
     alphabet = "国國内內數数据據平成㍻株㈱（）()，, 中心㆗A"
     rng = random.Random(3)
     for _ in range(3_000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
-        query = rng.choice(["国内", "数据", "平成", "成", "株", "中心", "内数据"])
+        query = rng.choice(["国内", "数据", "平成", "成", "株", "中心", "内数据", "数数"])
         assert match_spans(text, parse_query(query).phrases) == _spans_in_folded_text(text, fold(query)), text
+        folded, phrase = fold(text), fold(query)
+        overlapping = sum(folded.startswith(phrase, start) for start in range(len(folded)))
+        assert unfolded.occurrences(text, phrase) == overlapping, text
 
 def test_tokenizer_version_names_the_fold_table() -> None:
     scheme, fingerprint = tokenizer_version().split(".")
