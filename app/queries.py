@@ -1,6 +1,6 @@
 """Read side: listings, details and the category tree, as response schemas."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache, partial
@@ -109,9 +109,7 @@ def list_articles(
     # Built on first use: SQLite's searched listing filters in its index and never needs them.
     conditions = cache(partial(_conditions, session, filters))
     if search is not None:
-        page = _search_page(session, filters, conditions, search, sort, limit, offset, cursor)
-        if not count:
-            page.total = None
+        page = _search_page(session, filters, conditions, search, sort, limit, offset, cursor, count)
     else:
         source = _listing_source(session, filters, conditions(), KEYSET_SORTS[sort or "-published_at"])
         page = _keyset_page(session, source, limit, offset, cursor, count)
@@ -198,8 +196,10 @@ def _search_page(
     limit: int,
     offset: int,
     cursor: str | None,
+    count: bool,
 ) -> ArticlePage:
-    """A page of a search: ranked results page by position (the cursor holds the next one)."""
+    """A page of a search: ranked results page by position (the cursor holds the next one); `total` when
+    `count`."""
     start = offset + (decode_position(cursor) if cursor else 0)
     dialect = session.get_bind().dialect.name
     sort = sort or ("relevance" if search.groups else "-published_at")
@@ -213,8 +213,9 @@ def _search_page(
             relevance=sort == "relevance",
             limit=limit,
             offset=start,
+            count=count,
         )
-        items, total = _summaries(session, fast.ids), fast.total
+        (items, bodies), total, more = _summaries(session, fast.ids), fast.total, fast.more
     else:
         narrowed = _narrowed(session, search, conditions(), *SUMMARY_COLUMNS, score=sort == "relevance")
         matches = narrowed.selected_columns.get("_score")
@@ -223,28 +224,41 @@ def _search_page(
             if sort == "relevance" and matches is not None
             else KEYSET_SORTS[sort].order_by()
         )
-        rows = session.execute(narrowed.order_by(*order).limit(limit).offset(start)).mappings()
+        rows = session.execute(narrowed.order_by(*order).limit(limit + 1).offset(start)).mappings().all()
         items = [
-            ArticleSummary.model_validate({k: v for k, v in row.items() if k != "_score"}) for row in rows
+            ArticleSummary.model_validate({k: v for k, v in row.items() if k != "_score"})
+            for row in rows[:limit]
         ]
-        total = session.execute(select(func.count()).select_from(narrowed.subquery())).scalar_one()
+        counted = select(func.count()).select_from(narrowed.subquery())
+        total = session.execute(counted).scalar_one() if count else None
+        more, bodies = len(rows) > limit, None
     if search.phrases:
-        _add_highlights(session, items, search)
-    next_cursor = encode_position(start + limit) if start + limit < total else None
+        _add_highlights(session, items, search, bodies)
+    next_cursor = encode_position(start + limit) if more else None
     return ArticlePage(items=items, total=total, limit=limit, offset=offset, next_cursor=next_cursor)
 
 
-def _summaries(session: Session, ids: Sequence[str]) -> list[ArticleSummary]:
-    """Summaries of these articles, in this order."""
-    rows = session.execute(select(*SUMMARY_COLUMNS).where(ARTICLE.c.id.in_(ids))).mappings()
-    by_id = {row["id"]: ArticleSummary.model_validate(dict(row)) for row in rows}
-    return [by_id[article_id] for article_id in ids if article_id in by_id]
+def _summaries(session: Session, ids: Sequence[str]) -> tuple[list[ArticleSummary], dict[str, str]]:
+    """Summaries of these articles, in this order, and their bodies (for highlights: one read, not two)."""
+    rows = session.execute(select(*SUMMARY_COLUMNS, ARTICLE.c.body_text).where(ARTICLE.c.id.in_(ids)))
+    by_id, bodies = {}, {}
+    for row in rows.mappings():
+        summary = dict(row)
+        bodies[row["id"]] = summary.pop("body_text")
+        by_id[row["id"]] = ArticleSummary.model_validate(summary)
+    return [by_id[article_id] for article_id in ids if article_id in by_id], bodies
 
 
-def _add_highlights(session: Session, items: Sequence[ArticleSummary], search: SearchQuery) -> None:
-    """Mark where the page's articles matched (their bodies are read for this page only)."""
-    query = select(ARTICLE.c.id, ARTICLE.c.body_text).where(ARTICLE.c.id.in_([item.id for item in items]))
-    bodies = dict(session.execute(query).tuples().all())
+def _add_highlights(
+    session: Session,
+    items: Sequence[ArticleSummary],
+    search: SearchQuery,
+    bodies: Mapping[str, str] | None = None,
+) -> None:
+    """Mark where the page's articles matched (their bodies, unless given, are read for this page only)."""
+    if bodies is None:
+        query = select(ARTICLE.c.id, ARTICLE.c.body_text).where(ARTICLE.c.id.in_([item.id for item in items]))
+        bodies = dict(session.execute(query).tuples().all())
     for item in items:
         item.highlights = Highlights(
             title=highlight_title(item.title, search.phrases),

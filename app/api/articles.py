@@ -10,6 +10,7 @@ from sqlmodel import Session
 from app.api.conditional import http_date
 from app.api.deps import SessionDep
 from app.api.fields import DetailFields, FieldSet, SummaryFields
+from app.api.on_event_loop import on_event_loop
 from app.api.paging import Paging, PagingDep, page_response
 from app.api.search import SearchDep, SearchParams
 from app.queries import ArticleFilters, get_article, list_articles
@@ -79,7 +80,7 @@ def listing_filters(
     )
 
 
-FiltersDep = Annotated[ArticleFilters, Depends(listing_filters)]
+FiltersDep = Annotated[ArticleFilters, Depends(on_event_loop(listing_filters))]
 
 
 @router.get("/articles", response_model=ArticlePage, responses=INVALID, summary="List or search articles")

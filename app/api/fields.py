@@ -7,6 +7,7 @@ from fastapi import Depends, Query
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 
+from app.api.on_event_loop import on_event_loop
 from app.schemas import ArticleDetail, ArticleSummary
 
 FieldSet = frozenset[str] | None
@@ -39,8 +40,8 @@ def field_selector(model: type[BaseModel]) -> Callable[..., FieldSet]:
     return fields
 
 
-SummaryFields = Annotated[FieldSet, Depends(field_selector(ArticleSummary))]
-DetailFields = Annotated[FieldSet, Depends(field_selector(ArticleDetail))]
+SummaryFields = Annotated[FieldSet, Depends(on_event_loop(field_selector(ArticleSummary)))]
+DetailFields = Annotated[FieldSet, Depends(on_event_loop(field_selector(ArticleDetail)))]
 
 
 def page_include(fields: FieldSet) -> Any:

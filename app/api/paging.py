@@ -7,6 +7,7 @@ from fastapi.exceptions import RequestValidationError
 
 from app.api.fields import FieldSet, page_include
 from app.api.links import link_header, public_url
+from app.api.on_event_loop import on_event_loop
 from app.schemas import ArticlePage
 
 MAX_OFFSET = 10_000
@@ -47,7 +48,7 @@ class Paging:
         self.count = count
 
 
-PagingDep = Annotated[Paging, Depends()]
+PagingDep = Annotated[Paging, Depends(on_event_loop(Paging))]
 
 
 def page_response(request: Request, page: ArticlePage, fields: FieldSet) -> Response:

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import Depends, Query
 from pydantic import AfterValidator
 
+from app.api.on_event_loop import on_event_loop
 from app.facets import FACETS
 from app.search.query import MAX_QUERY_LENGTH, QueryError, SearchQuery, parse_query
 from app.sorts import Sort
@@ -67,4 +68,4 @@ class SearchParams:
         self.facets = facets
 
 
-SearchDep = Annotated[SearchParams, Depends()]
+SearchDep = Annotated[SearchParams, Depends(on_event_loop(SearchParams))]

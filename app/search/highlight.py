@@ -1,13 +1,15 @@
 """Highlights: the title and short body fragments around the matches, matches in <mark>, the rest escaped.
 
 Matches are found the way the index finds them (folded text, the same tokens in a row), then mapped back to
-the original characters, so what is marked is what matched.
+the original characters, so what is marked is what matched; CJK phrases are found in the text as it is
+(`app.search.unfolded`), which gives the same spans without folding it.
 """
 
 import re
 from collections.abc import Iterator, Sequence
 from html import escape
 
+from app.search import unfolded
 from app.search.folding import fold, fold_with_offsets
 from app.search.query import Phrase
 from app.search.tokens import CJK_CLASS, MAX_WORD, is_cjk, runs
@@ -37,11 +39,6 @@ def _tokens_from(folded: str, position: int) -> Iterator[tuple[str, int, int]]:
             yield run.text[offset : offset + 2], start, start + (1 if offset == last else 2)
 
 
-def _is_cjk_run(text: str) -> bool:
-    found = list(runs(text))
-    return len(found) == 1 and found[0].cjk and found[0].text == text
-
-
 def _match_at(folded: str, position: int, phrase: Phrase) -> Span | None:
     """The span of the phrase's tokens in a row from `position`, if they are there."""
     wanted, prefix = phrase.tokens.tokens, phrase.tokens.prefix
@@ -64,7 +61,7 @@ def _match_at(folded: str, position: int, phrase: Phrase) -> Span | None:
 
 
 def _phrase_spans(folded: str, phrase: Phrase) -> Iterator[Span]:
-    if _is_cjk_run(phrase.text):  # bigrams in a row match exactly where the text occurs
+    if unfolded.is_cjk_run(phrase.text):  # bigrams in a row match exactly where the text occurs
         start = folded.find(phrase.text)
         while start >= 0:
             yield start, start + len(phrase.text)
@@ -82,17 +79,35 @@ def _phrase_spans(folded: str, phrase: Phrase) -> Iterator[Span]:
         start = folded.find(first, start + 1)
 
 
+def _unfolded_spans(text: str, phrase: Phrase) -> list[Span] | None:
+    """The phrase's spans found in `text` as it is (a CJK phrase), or None when the text must be folded."""
+    return unfolded.spans(text, phrase.text) if unfolded.is_cjk_run(phrase.text) else None
+
+
+def _folded_spans(text: str, phrases: Sequence[Phrase]) -> list[Span]:
+    """The phrases' spans found in the folded text, mapped back to positions in `text`."""
+    folded = fold(text)
+    if len(folded) == len(text):
+        return [span for phrase in phrases for span in _phrase_spans(folded, phrase)]
+    folded, origins = fold_with_offsets(text)  # some character folded to several: map positions back
+    spans = (span for phrase in phrases for span in _phrase_spans(folded, phrase))
+    return [(origins[start], origins[end - 1] + 1) for start, end in spans]
+
+
 def match_spans(text: str, phrases: Sequence[Phrase]) -> list[Span]:
     """Sorted, merged spans of `text` (original positions) that the phrases match."""
-    folded = fold(text)
-    origins: list[int] | None = None
-    if len(folded) != len(text):  # some character folded to several: map positions back
-        folded, origins = fold_with_offsets(text)
-    found = sorted(span for phrase in phrases for span in _phrase_spans(folded, phrase))
+    found: list[Span] = []
+    unsearched: list[Phrase] = []
+    for phrase in phrases:  # folding costs far more than a search: only the phrases that need it fold
+        spans = _unfolded_spans(text, phrase)
+        if spans is None:
+            unsearched.append(phrase)
+        else:
+            found += spans
+    if unsearched:
+        found += _folded_spans(text, unsearched)
     merged: list[Span] = []
-    for start, end in found:
-        if origins is not None:
-            start, end = origins[start], origins[end - 1] + 1
+    for start, end in sorted(found):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:

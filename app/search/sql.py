@@ -44,9 +44,13 @@ def fts5_expression(query: SearchQuery) -> str:
     return expression
 
 
+# FTS5's bm25 of the current row: title weighted, body plain, filter terms not counted.
+BM25 = f"bm25(article_fts, {TITLE_WEIGHT}, 1.0, 0.0)"
+
+
 def bm25() -> Any:
-    """FTS5's bm25 of the current row: title weighted, body plain, filter terms not counted."""
-    return func.bm25(literal_column("article_fts"), TITLE_WEIGHT, 1.0, 0.0)
+    """BM25 as a column."""
+    return literal_column(BM25)
 
 
 def _fts5_ids(expression: str, *, score: bool) -> Select[Any]:

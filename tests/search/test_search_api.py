@@ -117,6 +117,45 @@ def test_relevance_puts_title_matches_first(client: TestClient, search_corpus: d
     assert [item["id"] for item in items] == [search_corpus["carbon-title"], search_corpus["carbon-body"]]
 
 
+
+def test_a_filter_narrows_the_ranking_without_reordering_it(
+    client: TestClient, search_corpus: dict[str, str]
+) -> None:
+    def ranked(**params: str) -> list[str]:
+        items = client.get("/articles", params={"q": "国内 OR 碳达峰 OR 芯片", "limit": 100, **params}).json()
+        return [item["id"] for item in items["items"]]
+
+    everything = ranked()
+    filters = ({"category": "金融"}, {"has_image": "false"}, {"author": "新浪财经", "since": "2021-09-10"})
+    for params in filters:
+        narrowed = ranked(**params)
+        assert narrowed and len(narrowed) < len(everything)
+        assert narrowed == [article_id for article_id in everything if article_id in set(narrowed)]
+
+
+@pytest.mark.parametrize("sort", ["relevance", "-published_at", "title"])
+def test_count_false_pages_a_search_the_same_without_its_total(
+    client: TestClient, search_corpus: dict[str, str], monkeypatch: pytest.MonkeyPatch, sort: str
+) -> None:
+    from app.search import listing
+
+    monkeypatch.setattr(listing, "RANK_WINDOW", 2)  # pages past the window too
+    query = {"q": "国内 OR 碳达峰 OR 芯片 OR 游戏", "sort": sort, "limit": 2}
+
+    def walk(**params: str) -> list[dict[str, object]]:
+        pages, cursor = [], None
+        while True:
+            page = client.get("/articles", params={**query, **params, "cursor": cursor or ""}).json()
+            pages.append(page)
+            cursor = page["next_cursor"]
+            if cursor is None:
+                return pages
+
+    counted, uncounted = walk(), walk(count="false")
+    assert all(page["total"] is None for page in uncounted)
+    assert [page["items"] for page in uncounted] == [page["items"] for page in counted]
+    assert len(counted) == -(-counted[0]["total"] // 2) > 2
+
 @pytest.mark.parametrize(
     ("sort", "names"),
     [

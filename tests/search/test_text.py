@@ -1,7 +1,10 @@
 """The pure parts: folding, tokens, the q syntax, highlights (no database)."""
 
+import random
+
 import pytest
 
+from app.search import unfolded
 from app.search.folding import fold, fold_table, fold_with_offsets
 from app.search.highlight import highlight_body, highlight_title, match_spans
 from app.search.query import QueryError, parse_query
@@ -80,6 +83,33 @@ def test_match_spans_follow_the_index_semantics() -> None:
     phrases = parse_query("ai 股").phrases
     assert match_spans("said AI A股", phrases) == [(5, 7), (9, 10)]  # "ai" in "said" is no word
 
+
+
+def _spans_in_folded_text(text: str, phrase_text: str) -> list[tuple[int, int]]:
+    """Reference: every occurrence of the phrase in the folded text, mapped back to `text`."""
+    folded, origins = fold_with_offsets(text)
+    spans, start = [], folded.find(phrase_text)
+    while start >= 0:
+        span = (origins[start], origins[start + len(phrase_text) - 1] + 1)
+        if spans and span[0] <= spans[-1][1]:
+            span = (spans[-1][0], max(span[1], spans.pop()[1]))
+        spans.append(span)
+        start = folded.find(phrase_text, start + len(phrase_text))
+    return spans
+
+
+def test_cjk_matches_and_occurrences_found_without_folding_are_those_of_the_folded_text() -> None:
+    # Traditional and Simplified, compatibility ideographs (數 U+F969), characters that fold to several
+    # (㍻ is 平成, ㈱ is (株)), full-width forms, punctuation.
+    alphabet = "国國内內數数据據平成㍻株㈱（）()，, 中心㆗A"
+    rng = random.Random(3)
+    for _ in range(3_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        query = rng.choice(["国内", "数据", "平成", "成", "株", "中心", "内数据", "数数"])
+        assert match_spans(text, parse_query(query).phrases) == _spans_in_folded_text(text, fold(query)), text
+        folded, phrase = fold(text), fold(query)
+        overlapping = sum(folded.startswith(phrase, start) for start in range(len(folded)))
+        assert unfolded.occurrences(text, phrase) == overlapping, text
 
 def test_tokenizer_version_names_the_fold_table() -> None:
     scheme, fingerprint = tokenizer_version().split(".")
