@@ -81,8 +81,9 @@ def forget(connection: Connection, ids: Sequence[str]) -> None:
         return
     rows = connection.execute(
         text(
+            # In doc_id order, like `index`: FTS5 flushes its pending deletes at every step back too.
             "SELECT s.doc_id, s.tokenizer_version, s.filters, a.title, a.body_text FROM article_search s "
-            "JOIN article a ON a.id = s.article_id WHERE s.article_id IN :ids"
+            "JOIN article a ON a.id = s.article_id WHERE s.article_id IN :ids ORDER BY s.doc_id"
         ).bindparams(bindparam("ids", expanding=True)),
         {"ids": list(ids)},
     ).all()
@@ -139,6 +140,9 @@ def index(connection: Connection, articles: Sequence[Indexable]) -> None:
         }
         for doc_id, article in zip(doc_ids, articles, strict=True)
     ]
+    # FTS5 flushes its pending postings to a new segment whenever a rowid is lower than the last one
+    # written: in doc_id order a batch makes one segment instead of hundreds to merge.
+    rows.sort(key=lambda row: row["doc_id"])
     connection.execute(
         text(
             "INSERT INTO article_search (doc_id, article_id, tokenizer_version, filters) "
