@@ -129,6 +129,9 @@ def index(connection: Connection, articles: Sequence[Indexable]) -> None:
         return
     doc_ids = _doc_ids(connection, articles)
     filters = stored_filter_terms(connection, [article.id for article in articles])
+    # FTS5 flushes its pending postings to a new segment whenever a rowid is lower than the last one
+    # written: in doc_id order a batch makes one segment instead of hundreds to merge.
+    ordered = sorted(zip(doc_ids, articles, strict=True), key=lambda pair: pair[0])
     rows = [
         {
             "doc_id": doc_id,
@@ -138,11 +141,8 @@ def index(connection: Connection, articles: Sequence[Indexable]) -> None:
             "body": article.body_tokens,
             "filters": filters.get(article.id, ""),
         }
-        for doc_id, article in zip(doc_ids, articles, strict=True)
+        for doc_id, article in ordered
     ]
-    # FTS5 flushes its pending postings to a new segment whenever a rowid is lower than the last one
-    # written: in doc_id order a batch makes one segment instead of hundreds to merge.
-    rows.sort(key=lambda row: row["doc_id"])
     connection.execute(
         text(
             "INSERT INTO article_search (doc_id, article_id, tokenizer_version, filters) "
