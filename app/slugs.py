@@ -4,8 +4,6 @@ import re
 import unicodedata
 from functools import cache
 
-from pypinyin.pinyin_dict import pinyin_dict
-
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 MAX_SLUG = 80
 
@@ -18,6 +16,10 @@ def _toneless(reading: str) -> str:
 def _pinyin_table() -> dict[int, str]:
     """Codepoint -> ' pinyin ' (first reading, no tones); per-character lookup is 20x faster than
     pypinyin's phrase segmentation, and a slug does not need the right reading of every polyphone."""
+    # Imported here: pypinyin's package loads its phrase dictionary (a third of a second) whether we use it
+    # or not, and an ingest of unchanged files never makes a slug.
+    from pypinyin.pinyin_dict import pinyin_dict
+
     return {code: f" {_toneless(readings.split(',')[0])} " for code, readings in pinyin_dict.items()}
 
 
