@@ -41,11 +41,15 @@ def fold_table() -> dict[int, str]:
             char = folded
         return char
 
+    is_normalized = unicodedata.is_normalized
     table = {}
     for code_point in range(_LAST_FOLDABLE + 1):
         if code_point in _SURROGATES:
             continue
         char = chr(code_point)
+        # Most characters are their own fold; three quick checks say so without building strings.
+        if char not in simplified and char.lower() == char and is_normalized("NFKC", char):
+            continue
         folded = fold_char(char)
         if folded != char:
             table[code_point] = folded
