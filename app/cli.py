@@ -56,6 +56,12 @@ def ingest(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print the summary only, no failure list.")
     ] = False,
+    rehash: Annotated[
+        bool,
+        typer.Option(
+            help="Read and hash every known file, even one whose size and modification time are unchanged."
+        ),
+    ] = False,
 ) -> None:
     """Load articles into the database: new files are added, changed ones updated, unchanged ones skipped."""
     from app.ingest.runner import ingest as run_ingest
@@ -76,6 +82,7 @@ def ingest(
             prune=prune,
             jobs=jobs,
             batch_size=batch_size,
+            rehash=rehash,
             on_progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
     print_report(report, Console(), quiet=quiet)
