@@ -46,7 +46,7 @@ class Loader:
         """Every stored article by the absolute path of the file it came from."""
         query = select(ARTICLE.c.file_path, ARTICLE.c.id, ARTICLE.c.content_hash, ARTICLE.c.file_stamp)
         with self.engine.connect() as connection:
-            return {row[0]: StoredFile(row[1], row[2], row[3]) for row in connection.execute(query)}
+            return {row[0]: StoredFile(row[1], row[2], row[3]) for row in connection.execute(query).all()}
 
     def restamp(self, stamps: Sequence[tuple[str, str]]) -> None:
         """Record new file stamps, by article id, for files found unchanged by their hash."""

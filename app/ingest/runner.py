@@ -156,7 +156,7 @@ def _changed_files(
     """The files to parse: new ones, which the parsers read anyway, and known ones that changed."""
     tasks: list[_Task] = []
     for source in files:
-        path = str(source.path)
+        path = source.path
         known = run.stored.get(path)
         if known is None:
             tasks.append(_Task(source.key, path))
@@ -201,7 +201,7 @@ def _os_reason(exc: OSError) -> str:
 def _gone(paths: Sequence[Path], files: Sequence[SourceFile], run: _Run) -> list[str]:
     """Ids of stored articles whose files lived under one of the given folders and are not there now."""
     folders = tuple(os.path.abspath(p) + os.sep for p in paths if p.is_dir())
-    present = {str(source.path) for source in files}
+    present = {source.path for source in files}
     return [
         entry.id
         for path, entry in run.stored.items()
