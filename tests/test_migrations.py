@@ -4,12 +4,14 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 from app import models  # noqa: F401 - registers the tables
 from app.db import make_engine
-from app.migrate import downgrade, is_current, upgrade
+from app.migrate import alembic_config, downgrade, is_current, upgrade
+from app.schema_version import HEAD, at_head
 from app.search.schema import include_name
 
 
@@ -29,3 +31,14 @@ def test_downgrade_to_base_removes_every_table(tmp_path: Path) -> None:
     upgrade(engine)
     downgrade(engine, "base")
     assert set(inspect(engine).get_table_names()) == {"alembic_version"}
+
+
+def test_schema_head_names_the_newest_migration(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    head = ScriptDirectory.from_config(alembic_config(str(engine.url))).get_current_head()
+    assert HEAD == head
+    assert not at_head(engine)  # no schema at all
+    upgrade(engine, "0004")
+    assert not at_head(engine)
+    upgrade(engine)
+    assert at_head(engine)
