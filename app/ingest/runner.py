@@ -250,10 +250,10 @@ def _build_all(tasks: Sequence[_Task], zone: ZoneInfo, jobs: int | None) -> Iter
         for chunk in _chunks(tasks):
             yield from build_chunk(chunk, zone.key)
         return
-    # A fork server that has imported the parsers once forks each worker ready to go, without forking
+    # A fork server that has loaded the parsers once forks each worker ready to go, without forking
     # this process (whose progress-bar thread makes plain fork unsafe).
     context = get_context("forkserver")
-    context.set_forkserver_preload(["app.ingest.build"])
+    context.set_forkserver_preload(["app.ingest.preload"])
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         pending: deque[Future[list[Outcome]]] = deque()
         for chunk in _chunks(tasks):
