@@ -5,8 +5,8 @@ the start, instead of being loaded again by each of them (pypinyin alone takes a
 """
 
 from app.ingest import build  # noqa: F401 - the parsers
-from app.search.folding import fold_table
+from app.search.folding import fold
 from app.slugs import slugify
 
-fold_table()
+fold("中")  # builds the fold table
 slugify("中")  # loads pypinyin and builds the pinyin table
