@@ -1,7 +1,7 @@
 """Imported once by the fork server that starts ingest's parser processes: everything a parser needs.
 
 The workers are forked from that server, so the modules imported and the tables built here are theirs from
-the start, instead of being loaded again by each of them (pypinyin alone takes a third of a second).
+the start, instead of being loaded again by each of them.
 """
 
 from app.ingest import build  # noqa: F401 - the parsers
