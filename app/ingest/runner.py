@@ -6,7 +6,8 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
+from multiprocessing import forkserver, get_context
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -250,11 +251,7 @@ def _build_all(tasks: Sequence[_Task], zone: ZoneInfo, jobs: int | None) -> Iter
         for chunk in _chunks(tasks):
             yield from build_chunk(chunk, zone.key)
         return
-    # A fork server that has loaded the parsers once forks each worker ready to go, without forking
-    # this process (whose progress-bar thread makes plain fork unsafe).
-    context = get_context("forkserver")
-    context.set_forkserver_preload(["app.ingest.preload"])
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_server()) as pool:
         pending: deque[Future[list[Outcome]]] = deque()
         for chunk in _chunks(tasks):
             pending.append(pool.submit(build_chunk, chunk, zone.key))
@@ -262,3 +259,22 @@ def _build_all(tasks: Sequence[_Task], zone: ZoneInfo, jobs: int | None) -> Iter
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+
+
+def _fork_server() -> BaseContext:
+    """A fork server that has loaded the parsers once forks each worker ready to go, without forking this
+    process (whose progress-bar thread makes plain fork unsafe). It runs `python -c`, which puts the working
+    directory first on its import path (Python 3.11's ignores ours): it is started without it, so that an
+    `app` package in the folder ingest runs from (another checkout) cannot stand in for this one."""
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["app.ingest.preload"])
+    previous = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        forkserver.ensure_running()  # once per process; later calls find it running
+    finally:
+        if previous is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = previous
+    return context
