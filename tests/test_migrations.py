@@ -5,7 +5,7 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
 from app import models  # noqa: F401 - registers the tables
@@ -42,3 +42,11 @@ def test_schema_head_names_the_newest_migration(tmp_path: Path) -> None:
     assert not at_head(engine)
     upgrade(engine)
     assert at_head(engine)
+
+
+def test_the_search_index_keeps_8_mib_of_new_postings_in_memory(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    upgrade(engine)
+    with engine.connect() as connection:
+        size = connection.execute(text("SELECT v FROM article_fts_config WHERE k = 'hashsize'")).scalar_one()
+    assert size == 8 * 1024 * 1024
