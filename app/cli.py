@@ -61,7 +61,7 @@ def ingest(
     rehash: Annotated[
         bool,
         typer.Option(
-            help="Read and hash every known file, even one whose size and modification time are unchanged."
+            help="Read and hash every known file, even one whose size and times are as last recorded."
         ),
     ] = False,
 ) -> None:

@@ -1,5 +1,5 @@
-"""Re-loads skip files by their stamp (size, mtime, cleaner version) without reading them, and fall back
-to the content hash whenever the stamp differs or is missing."""
+"""Re-loads skip files by their stamp (size, mtime, ctime, cleaner version) without reading them, and fall
+back to the content hash whenever the stamp differs or is missing."""
 
 import os
 import time
@@ -48,8 +48,9 @@ def test_an_old_file_is_stamped_and_then_skipped_unread(
     post = write_post("a.md")
     _age(post, HOUR)
     assert run_ingest(post.parent).added == 1
-    size, mtime_ns, version = str(_stamp(engine)).split(":")
-    assert (int(size), int(mtime_ns)) == (post.stat().st_size, post.stat().st_mtime_ns)
+    size, mtime_ns, ctime_ns, _version = str(_stamp(engine)).split(":")
+    found = post.stat()
+    assert (int(size), int(mtime_ns), int(ctime_ns)) == (found.st_size, found.st_mtime_ns, found.st_ctime_ns)
     hashed.clear()
     report = run_ingest(post.parent)
     assert (report.unchanged, report.updated) == (1, 0)
@@ -97,20 +98,32 @@ def test_a_changed_file_is_updated_even_with_the_same_size(
     assert (report.unchanged, report.updated) == (0, 1)
 
 
-def test_a_change_that_restores_size_and_mtime_needs_rehash(
+def test_a_change_that_restores_size_and_mtime_is_caught_by_the_change_time(
     write_post: WritePost, run_ingest: IngestFn, engine: Engine
 ) -> None:
     post = write_post("a.md", title="旧标题")
     _age(post, HOUR)
     old = post.stat()
     run_ingest(post.parent)
+    time.sleep(0.05)  # past the file system's clock tick, so that the change time moves
     write_post("a.md", title="新标题")
-    os.utime(post, ns=(old.st_atime_ns, old.st_mtime_ns))  # like `touch -r`: the stamp cannot tell
-    assert run_ingest(post.parent).unchanged == 1
-    report = run_ingest(post.parent, rehash=True)
+    os.utime(post, ns=(old.st_atime_ns, old.st_mtime_ns))  # like `touch -r`: size and mtime as they were
+    report = run_ingest(post.parent)
     assert (report.unchanged, report.updated) == (0, 1)
     with engine.connect() as connection:
         assert connection.execute(select(ARTICLE.c.title)).scalar_one() == "新标题"
+
+
+def test_rehash_reads_and_hashes_files_whose_stamp_matches(
+    write_post: WritePost, run_ingest: IngestFn, hashed: list[int]
+) -> None:
+    post = write_post("a.md")
+    _age(post, HOUR)
+    run_ingest(post.parent)
+    hashed.clear()
+    report = run_ingest(post.parent, rehash=True)
+    assert (report.unchanged, report.updated) == (1, 0)
+    assert hashed == [1]
 
 
 def test_a_new_cleaner_version_outdates_every_stamp(

@@ -1,4 +1,4 @@
-"""article.file_stamp: size, mtime and cleaner version of the file, to skip unchanged files unread
+"""article.file_stamp: size, mtime, ctime and cleaner version of the file, to skip unchanged files unread
 
 Revision ID: 0005
 Revises: 0004
@@ -18,7 +18,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     # Empty for the stored articles: the next ingest hashes their files, as before, and stamps them.
-    op.add_column("article", sa.Column("file_stamp", sa.String(64), nullable=True))
+    op.add_column("article", sa.Column("file_stamp", sa.String(80), nullable=True))
 
 
 def downgrade() -> None:
