@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
-from app.ingest.clean import CLEANER_VERSION
+from app.ingest.cleaner_version import CLEANER_VERSION
 from app.ingest.loader import Loader, StoredFile
 from app.ingest.reader import SourceFile, UnreadableFile, content_hash, discover
 from app.ingest.record import ArticleRecord
