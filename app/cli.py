@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from app.config import Settings, get_settings
 from app.db import is_sqlite, make_engine
+from app.schema_version import at_head
 
 cli = typer.Typer(
     help="Load Hexo articles into a database and serve them as a JSON API.\n\n"
@@ -31,11 +32,12 @@ def _settings() -> Settings:
 
 
 def _engine(settings: Settings, *, auto_migrate: bool) -> Engine:
-    from app.migrate import upgrade
-
     engine = make_engine(settings.database_url)
-    if auto_migrate and is_sqlite(settings.database_url):
-        upgrade(engine)  # the embedded database keeps itself current; PostgreSQL is migrated on purpose
+    # The embedded database keeps itself current; PostgreSQL is migrated on purpose.
+    if auto_migrate and is_sqlite(settings.database_url) and not at_head(engine):
+        from app.migrate import upgrade
+
+        upgrade(engine)
     return engine
 
 
@@ -55,6 +57,12 @@ def ingest(
     ] = 500,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print the summary only, no failure list.")
+    ] = False,
+    rehash: Annotated[
+        bool,
+        typer.Option(
+            help="Read and hash every known file, even one whose size and times are as last recorded."
+        ),
     ] = False,
 ) -> None:
     """Load articles into the database: new files are added, changed ones updated, unchanged ones skipped."""
@@ -76,6 +84,7 @@ def ingest(
             prune=prune,
             jobs=jobs,
             batch_size=batch_size,
+            rehash=rehash,
             on_progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
     print_report(report, Console(), quiet=quiet)

@@ -72,6 +72,8 @@ class Article(SQLModel, table=True):
     source_path: str = Field(sa_column=Column(String, nullable=False, unique=True))
     file_path: str = Field(sa_column=Column(String, nullable=False))
     content_hash: str = Field(sa_column=Column(String(32), nullable=False))
+    # Size, mtime, ctime and cleaner version of the file when last read (app.ingest.stamp); None: hash it.
+    file_stamp: str | None = Field(default=None, sa_column=Column(String(80)))
     slug: str = Field(sa_column=Column(String, nullable=False))
     title: str = Field(sa_column=Column(Text, nullable=False))
     author: str | None = Field(default=None, sa_column=Column(String))

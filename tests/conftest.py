@@ -144,8 +144,10 @@ IngestFn = Callable[..., IngestReport]
 def run_ingest(engine: Engine) -> IngestFn:
     """Ingest paths into the test database (inline, no worker processes)."""
 
-    def run(*paths: Path, prune: bool = False, zone: ZoneInfo = UTC_ZONE) -> IngestReport:
-        return ingest(list(paths), engine=engine, zone=zone, prune=prune, jobs=1)
+    def run(
+        *paths: Path, prune: bool = False, zone: ZoneInfo = UTC_ZONE, rehash: bool = False
+    ) -> IngestReport:
+        return ingest(list(paths), engine=engine, zone=zone, prune=prune, jobs=1, rehash=rehash)
 
     return run
 

@@ -32,6 +32,14 @@ def test_ingest_prints_a_summary_and_exits_0(write_post: WritePost) -> None:
     assert again.output.splitlines()[-1].split()[:5] == ["0", "0", "1", "0", "0"]
 
 
+def test_ingest_rehash_reads_every_file_and_still_finds_them_unchanged(write_post: WritePost) -> None:
+    post = write_post("a.md")
+    assert runner.invoke(cli, ["ingest", str(post.parent)]).exit_code == 0
+    again = runner.invoke(cli, ["ingest", "--rehash", str(post.parent)])
+    assert again.exit_code == 0, again.output
+    assert again.output.splitlines()[-1].split()[:5] == ["0", "0", "1", "0", "0"]
+
+
 def test_ingest_lists_failures_with_path_and_reason_and_exits_1(write_post: WritePost) -> None:
     write_post("good.md")
     bad = write_post("bad.md", raw="")

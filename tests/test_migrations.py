@@ -4,12 +4,14 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
 from app import models  # noqa: F401 - registers the tables
 from app.db import make_engine
-from app.migrate import downgrade, is_current, upgrade
+from app.migrate import alembic_config, downgrade, is_current, upgrade
+from app.schema_version import HEAD, at_head
 from app.search.schema import include_name
 
 
@@ -29,3 +31,22 @@ def test_downgrade_to_base_removes_every_table(tmp_path: Path) -> None:
     upgrade(engine)
     downgrade(engine, "base")
     assert set(inspect(engine).get_table_names()) == {"alembic_version"}
+
+
+def test_schema_head_names_the_newest_migration(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    head = ScriptDirectory.from_config(alembic_config(str(engine.url))).get_current_head()
+    assert HEAD == head
+    assert not at_head(engine)  # no schema at all
+    upgrade(engine, "0004")
+    assert not at_head(engine)
+    upgrade(engine)
+    assert at_head(engine)
+
+
+def test_the_search_index_keeps_8_mib_of_new_postings_in_memory(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    upgrade(engine)
+    with engine.connect() as connection:
+        size = connection.execute(text("SELECT v FROM article_fts_config WHERE k = 'hashsize'")).scalar_one()
+    assert size == 8 * 1024 * 1024

@@ -12,9 +12,13 @@ from app.search.tokens import index_tokens
 from app.slugs import slugify
 
 
-def build_record(data: bytes, *, key: str, file_path: str, digest: str, zone: ZoneInfo) -> ArticleRecord:
+def build_record(
+    data: bytes, *, key: str, file_path: str, digest: str, zone: ZoneInfo, file_stamp: str | None = None
+) -> ArticleRecord:
     """Decode, split, normalize and clean one file; raises UnreadableFile with a one-line reason."""
-    return explain(data, key=key, file_path=file_path, digest=digest, zone=zone)[0]
+    record = explain(data, key=key, file_path=file_path, digest=digest, zone=zone)[0]
+    record.file_stamp = file_stamp
+    return record
 
 
 def explain(

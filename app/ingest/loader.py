@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +27,7 @@ class StoredFile:
 
     id: str
     content_hash: str
+    file_stamp: str | None
 
 
 def _insert(connection: Connection) -> Any:
@@ -43,9 +44,20 @@ class Loader:
 
     def stored_files(self) -> dict[str, StoredFile]:
         """Every stored article by the absolute path of the file it came from."""
-        query = select(ARTICLE.c.file_path, ARTICLE.c.id, ARTICLE.c.content_hash)
+        query = select(ARTICLE.c.file_path, ARTICLE.c.id, ARTICLE.c.content_hash, ARTICLE.c.file_stamp)
         with self.engine.connect() as connection:
-            return {row[0]: StoredFile(row[1], row[2]) for row in connection.execute(query)}
+            return {row[0]: StoredFile(row[1], row[2], row[3]) for row in connection.execute(query).all()}
+
+    def restamp(self, stamps: Sequence[tuple[str, str]]) -> None:
+        """Record new file stamps, by article id, for files found unchanged by their hash."""
+        if not stamps:
+            return
+        statement = update(ARTICLE).where(ARTICLE.c.id == bindparam("article_id"))
+        with write_transaction(self.engine) as connection:
+            connection.execute(
+                statement.values(file_stamp=bindparam("stamp")),
+                [{"article_id": article_id, "stamp": stamp} for article_id, stamp in sorted(stamps)],
+            )
 
     def write(self, records: Sequence[ArticleRecord]) -> None:
         """Upsert `records`, replace their category links and search index rows, all in one transaction."""

@@ -47,6 +47,7 @@ class ArticleRecord:
     reading_minutes: int
     extra: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    file_stamp: str | None = None  # see app.ingest.stamp
     # Search index tokens, computed in the worker processes so that the single writer only writes.
     title_tokens: str = ""
     body_tokens: str = ""

@@ -6,16 +6,18 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
+from multiprocessing import forkserver, get_context
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
-from app.ingest.clean import CLEANER_VERSION
+from app.ingest.cleaner_version import CLEANER_VERSION
 from app.ingest.loader import Loader, StoredFile
 from app.ingest.reader import SourceFile, UnreadableFile, content_hash, discover
 from app.ingest.record import ArticleRecord
+from app.ingest.stamp import now, stamp
 
 # Below this many changed files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 200
@@ -72,9 +74,11 @@ def ingest(
     prune: bool = False,
     jobs: int | None = None,
     batch_size: int = 500,
+    rehash: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> IngestReport:
-    """Load every `.md` file under `paths`; `on_progress(done, total)` is called as files complete."""
+    """Load every `.md` file under `paths`; `on_progress(done, total)` is called as files complete.
+    Known files whose stamp (size, mtime) is unchanged are skipped unread, unless `rehash`."""
     started = time.perf_counter()
     report = IngestReport()
     loader = Loader(engine)
@@ -82,7 +86,8 @@ def ingest(
     run = _Run(stored=stored, stored_ids={entry.id for entry in stored.values()})
     files = list({source.path: source for source in discover(paths)}.values())
     progress = _Progress(len(files), on_progress)
-    tasks = _changed_files(files, run, report, progress)
+    tasks = _changed_files(files, run, report, progress, rehash)
+    loader.restamp(run.restamps)
     batch: list[ArticleRecord] = []
     for outcome in _build_all(tasks, zone, jobs):
         progress.advance()
@@ -111,6 +116,7 @@ class _Run:
     stored_ids: set[str]
     seen: dict[str, str] = field(default_factory=dict)  # article id -> file that gave it this run
     replaced: list[str] = field(default_factory=list)  # ids a file gave before its post path changed
+    restamps: list[tuple[str, str]] = field(default_factory=list)  # (id, stamp): unchanged, stamp is new
 
     def accept(self, outcome: Outcome, report: IngestReport) -> ArticleRecord | None:
         """Count an outcome; None for a failure or for a second file claiming an article already claimed."""
@@ -146,30 +152,45 @@ class _Progress:
 
 
 def _changed_files(
-    files: Sequence[SourceFile], run: _Run, report: IngestReport, progress: _Progress
+    files: Sequence[SourceFile], run: _Run, report: IngestReport, progress: _Progress, rehash: bool
 ) -> list[_Task]:
-    """Hash every known file; those whose bytes (and cleaner version) match the database are skipped
-    unparsed. New files go straight to the parsers, which read them anyway."""
+    """The files to parse: new ones, which the parsers read anyway, and known ones that changed."""
     tasks: list[_Task] = []
     for source in files:
-        path = str(source.path)
+        path = source.path
         known = run.stored.get(path)
         if known is None:
             tasks.append(_Task(source.key, path))
             continue
         try:
-            data = source.path.read_bytes()
+            unchanged = _unchanged(path, known, run, rehash)
         except OSError as exc:
             report.failures.append(Problem(path, _os_reason(exc)))
             progress.advance()
             continue
-        if known.content_hash == content_hash(data, CLEANER_VERSION):
+        if unchanged:
             run.seen[known.id] = path
             report.unchanged += 1
             progress.advance()
         else:
             tasks.append(_Task(source.key, path))
     return tasks
+
+
+def _unchanged(path: str, known: StoredFile, run: _Run, rehash: bool) -> bool:
+    """True when the file holds what the database has: by its stamp alone, else by its bytes' hash (and
+    then its new stamp is recorded, so that a touched file is read once, not at every ingest)."""
+    read_at = now()
+    current = stamp(os.stat(path), read_at)
+    if current is not None and current == known.file_stamp and not rehash:
+        return True
+    with open(path, "rb") as handle:
+        data = handle.read()
+    if known.content_hash != content_hash(data, CLEANER_VERSION):
+        return False
+    if current is not None and current != known.file_stamp:
+        run.restamps.append((known.id, current))
+    return True
 
 
 def _os_reason(exc: OSError) -> str:
@@ -181,7 +202,7 @@ def _os_reason(exc: OSError) -> str:
 def _gone(paths: Sequence[Path], files: Sequence[SourceFile], run: _Run) -> list[str]:
     """Ids of stored articles whose files lived under one of the given folders and are not there now."""
     folders = tuple(os.path.abspath(p) + os.sep for p in paths if p.is_dir())
-    present = {str(source.path) for source in files}
+    present = {source.path for source in files}
     return [
         entry.id
         for path, entry in run.stored.items()
@@ -198,11 +219,16 @@ def build_chunk(tasks: Sequence[_Task], zone_name: str) -> list[Outcome]:
 
 def _build_one(task: _Task, zone: ZoneInfo) -> Outcome:
     try:
-        data = Path(task.path).read_bytes()
+        read_at = now()
+        with open(task.path, "rb") as handle:
+            file_stamp = stamp(os.fstat(handle.fileno()), read_at)
+            data = handle.read()
         digest = content_hash(data, CLEANER_VERSION)
         from app.ingest.build import build_record  # the parsers load only once a file has changed
 
-        return build_record(data, key=task.key, file_path=task.path, digest=digest, zone=zone)
+        return build_record(
+            data, key=task.key, file_path=task.path, digest=digest, zone=zone, file_stamp=file_stamp
+        )
     except UnreadableFile as exc:
         return Problem(task.path, str(exc))
     except OSError as exc:
@@ -225,11 +251,7 @@ def _build_all(tasks: Sequence[_Task], zone: ZoneInfo, jobs: int | None) -> Iter
         for chunk in _chunks(tasks):
             yield from build_chunk(chunk, zone.key)
         return
-    # A fork server that has imported the parsers once forks each worker ready to go, without forking
-    # this process (whose progress-bar thread makes plain fork unsafe).
-    context = get_context("forkserver")
-    context.set_forkserver_preload(["app.ingest.build"])
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_server()) as pool:
         pending: deque[Future[list[Outcome]]] = deque()
         for chunk in _chunks(tasks):
             pending.append(pool.submit(build_chunk, chunk, zone.key))
@@ -237,3 +259,22 @@ def _build_all(tasks: Sequence[_Task], zone: ZoneInfo, jobs: int | None) -> Iter
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+
+
+def _fork_server() -> BaseContext:
+    """A fork server that has loaded the parsers once forks each worker ready to go, without forking this
+    process (whose progress-bar thread makes plain fork unsafe). It runs `python -c`, which puts the working
+    directory first on its import path (Python 3.11's ignores ours): it is started without it, so that an
+    `app` package in the folder ingest runs from (another checkout) cannot stand in for this one."""
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["app.ingest.preload"])
+    previous = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        forkserver.ensure_running()  # once per process; later calls find it running
+    finally:
+        if previous is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = previous
+    return context

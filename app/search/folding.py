@@ -41,14 +41,27 @@ def fold_table() -> dict[int, str]:
             char = folded
         return char
 
+    is_normalized = unicodedata.is_normalized
     table = {}
     for code_point in range(_LAST_FOLDABLE + 1):
         if code_point in _SURROGATES:
             continue
         char = chr(code_point)
+        # Most characters are their own fold; three quick checks say so without building strings.
+        if char not in simplified and char.lower() == char and is_normalized("NFKC", char):
+            continue
         folded = fold_char(char)
         if folded != char:
             table[code_point] = folded
+    return table
+
+
+@cache
+def _translation() -> dict[int, int | str]:
+    """fold_table() for str.translate, with every other BMP code point mapped to itself: translate raises and
+    swallows a KeyError for each character missing from its table, which made folding twice as slow."""
+    table: dict[int, int | str] = {code_point: code_point for code_point in range(0x10000)}
+    table.update(fold_table())
     return table
 
 
@@ -56,7 +69,7 @@ def fold(text: str) -> str:
     """The folded form of `text`: full-width to half-width, lower case, Traditional to Simplified."""
     if text.isascii():  # NFKC leaves ASCII alone: lower case is all there is to do, and much faster
         return text.lower()
-    return text.translate(fold_table())
+    return text.translate(_translation())
 
 
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:

@@ -3,7 +3,8 @@
 For case NAME, tests/clean/fixtures/ holds NAME.html (the body, braces already unescaped), NAME.json
 ({"categories": [...], "expected": {metadata}}), NAME.expected.txt (body_text) and NAME.expected.html
 (body_html). After a deliberate change of output, rewrite the expectations with
-``CLEAN_GOLDEN_UPDATE=1 pytest tests/clean``, review the diff, and bump CLEANER_VERSION.
+``CLEAN_GOLDEN_UPDATE=1 pytest tests/clean``, review the diff, and bump CLEANER_VERSION
+(app/ingest/cleaner_version.py).
 """
 
 import json

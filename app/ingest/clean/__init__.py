@@ -17,9 +17,7 @@ from app.ingest.clean.sanitize import sanitize
 from app.ingest.clean.summary import detect_language, make_excerpt, reading_minutes
 from app.ingest.clean.tree import prune
 from app.ingest.clean.urls import is_placeholder_image
-
-# Bump whenever the output for some input changes: ingest re-processes files when it does.
-CLEANER_VERSION = 1
+from app.ingest.cleaner_version import CLEANER_VERSION  # bump it whenever the output changes
 
 __all__ = [
     "CLEANER_VERSION",

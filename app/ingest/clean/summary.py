@@ -5,19 +5,25 @@ import unicodedata
 
 from app.ingest.clean.textutil import PAD_CHARS
 
+# Characters are counted by runs (the sum of their lengths): findall of single characters makes a string of
+# each one, and this runs over every body at ingest.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
-_CJK_CHAR = re.compile(f"[{_CJK}]")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_KANA = re.compile(r"[\u3040-\u30ff]+")
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]+")
 _WORD = re.compile(rf"[^\W_{_CJK}]+")
 _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("ru", re.compile(r"[\u0400-\u04ff]")),
-    ("ar", re.compile(r"[\u0600-\u06ff]")),
-    ("he", re.compile(r"[\u0590-\u05ff]")),
-    ("el", re.compile(r"[\u0370-\u03ff]")),
-    ("th", re.compile(r"[\u0e00-\u0e7f]")),
-    ("hi", re.compile(r"[\u0900-\u097f]")),
+    ("ru", re.compile(r"[\u0400-\u04ff]+")),
+    ("ar", re.compile(r"[\u0600-\u06ff]+")),
+    ("he", re.compile(r"[\u0590-\u05ff]+")),
+    ("el", re.compile(r"[\u0370-\u03ff]+")),
+    ("th", re.compile(r"[\u0e00-\u0e7f]+")),
+    ("hi", re.compile(r"[\u0900-\u097f]+")),
+)
+# Any character of kana, Hangul or _SCRIPTS: most bodies have none, and one scan says so instead of eight.
+_OTHER_SCRIPT = re.compile(
+    "|".join(p.pattern.removesuffix("+") for p in (_KANA, _HANGUL, *(p for _, p in _SCRIPTS)))
 )
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 # A few very common words per Latin-script language; enough to tell them apart in a paragraph.
@@ -105,7 +111,7 @@ def reading_minutes(text: str) -> int:
     """Minutes to read: ~400 CJK characters or ~200 other words a minute; 1 at least, 0 for no text."""
     if not text.strip():
         return 0
-    cjk = len(_CJK_CHAR.findall(text))
+    cjk = _count(_CJK_RUN, text)
     words = len(_WORD.findall(text))
     return max(1, round(cjk / 400 + words / 200))
 
@@ -113,9 +119,11 @@ def reading_minutes(text: str) -> int:
 def detect_language(text: str) -> str | None:
     """An ISO 639-1 code guessed from the script (and common words for Latin text); None without letters."""
     sample = text[:_SAMPLE]
-    han, kana, hangul = (len(p.findall(sample)) for p in (_HAN, _KANA, _HANGUL))
+    han = _count(_HAN, sample)
     latin = _LATIN_WORD.findall(sample)
-    counts = {code: len(p.findall(sample)) for code, p in _SCRIPTS}
+    others = _OTHER_SCRIPT.search(sample) is not None
+    kana, hangul = (_count(p, sample) if others else 0 for p in (_KANA, _HANGUL))
+    counts = {code: _count(p, sample) if others else 0 for code, p in _SCRIPTS}
     cjk = han + kana + hangul
     best_other = max(counts, key=lambda code: counts[code])
     # A Han character says about as much as half an English word; code in an answer must not win.
@@ -130,6 +138,11 @@ def detect_language(text: str) -> str | None:
     if latin:
         return _latin_language(latin)
     return None
+
+
+def _count(runs: re.Pattern[str], text: str) -> int:
+    """How many characters of `text` the run pattern covers."""
+    return sum(map(len, runs.findall(text)))
 
 
 def _latin_language(words: list[str]) -> str:
