@@ -1,10 +1,12 @@
 """Check that Chinese search is exact: for every Han query of 1-4 characters taken from the clean texts, the
 articles the index returns are exactly those whose folded title or body_text contains the query.
 
-Usage: ``python bench/search_exactness.py DIR... [--max-queries N] [--database-url URL] [--seed S]``.
+Usage: ``python bench/search_exactness.py DIR... [--max-queries N] [--max-totals N] [--database-url URL]
+[--seed S]``.
 The folders are ingested into a temporary SQLite database (or the given one, which should be empty). Every
 distinct query is checked unless there are more than --max-queries (default 50000), then a random sample.
-Also checked: 养老 finds a seed article that contains it, 國內 and 国内 give the same set, and pairs of
+The listing's `total` (which SQLite may read off bm25's own count) is checked against the same scan for
+--max-totals of the queries (default 5000). Also checked: 养老 finds a seed article that contains it, 國內 and 国内 give the same set, and pairs of
 characters that face each other across punctuation (which must not match where only the pair is split).
 """
 
@@ -19,11 +21,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.db import make_engine  # noqa: E402
 from app.ingest.runner import ingest  # noqa: E402
 from app.migrate import upgrade  # noqa: E402
+from app.queries import ArticleFilters, list_articles  # noqa: E402
 from app.search.folding import fold  # noqa: E402
 from app.search.query import parse_query  # noqa: E402
 from app.search.sql import matching  # noqa: E402
@@ -54,7 +58,29 @@ def search(engine: Engine, query: str) -> set[str]:
         return {row[0] for row in connection.execute(statement)}
 
 
-def check(engine: Engine, max_queries: int, seed: int) -> int:
+def listed_total(engine: Engine, query: str) -> int | None:
+    """The `total` of the first page of `GET /articles?q=query` (ranked by relevance)."""
+    with Session(engine) as session:
+        page = list_articles(session=session, filters=ArticleFilters(), limit=20, search=parse_query(query))
+    return page.total
+
+
+def check_totals(engine: Engine, folded: dict[str, str], queries: Sequence[str]) -> int:
+    """Compare the listing's total with the substring scan for each query; the number that differ."""
+    started, wrong = time.perf_counter(), []
+    for query in queries:
+        expected = sum(query in body for body in folded.values())
+        total = listed_total(engine, query)
+        if total != expected:
+            wrong.append((query, expected, total))
+    print(f"checked the listing's total for {len(queries)} queries in {time.perf_counter() - started:.1f}s")
+    for query, expected, total in wrong[:20]:
+        print(f"  WRONG TOTAL {query!r}: {expected} articles contain it, total says {total}")
+    print(f"wrong totals: {len(wrong)}")
+    return len(wrong)
+
+
+def check(engine: Engine, max_queries: int, max_totals: int, seed: int) -> int:
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT id, title, body_text FROM article")).all()
     folded = {row.id: fold(row.title) + "\n" + fold(row.body_text) for row in rows}
@@ -83,13 +109,16 @@ def check(engine: Engine, max_queries: int, seed: int) -> int:
     print(
         f"国内: {len(simplified)} articles, 國內: {len(traditional)}, same set: {simplified == traditional}"
     )
-    return len(mismatches) + (simplified != traditional) + (not found_seed)
+    sample = random.Random(seed).sample(queries, min(max_totals, len(queries)))
+    wrong_totals = check_totals(engine, folded, sample)
+    return len(mismatches) + wrong_totals + (simplified != traditional) + (not found_seed)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Check Chinese search against a substring scan.")
     parser.add_argument("paths", nargs="+", type=Path, help="folders or files to ingest")
     parser.add_argument("--max-queries", type=int, default=50_000, help="sample above this many")
+    parser.add_argument("--max-totals", type=int, default=5_000, help="queries whose total is checked")
     parser.add_argument("--database-url", help="an empty database to use (default: temporary SQLite)")
     parser.add_argument("--seed", type=int, default=0, help="sampling seed")
     args = parser.parse_args(argv)
@@ -98,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         upgrade(engine)
         report = ingest(args.paths, engine=engine, zone=ZoneInfo("UTC"), jobs=1)
         print(f"ingested {report.added + report.updated + report.unchanged} files, {report.failed} failed")
-        failures = check(engine, args.max_queries, args.seed)
+        failures = check(engine, args.max_queries, args.max_totals, args.seed)
         engine.dispose()
     sys.exit(1 if failures else 0)
 
