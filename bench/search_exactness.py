@@ -6,8 +6,9 @@ Usage: ``python bench/search_exactness.py DIR... [--max-queries N] [--max-totals
 The folders are ingested into a temporary SQLite database (or the given one, which should be empty). Every
 distinct query is checked unless there are more than --max-queries (default 50000), then a random sample.
 The listing's `total` (which SQLite may read off bm25's own count) is checked against the same scan for
---max-totals of the queries (default 5000). Also checked: 养老 finds a seed article that contains it, 國內 and 国内 give the same set, and pairs of
-characters that face each other across punctuation (which must not match where only the pair is split).
+--max-totals of the queries (default 5000). Also checked: 养老 finds a seed article that contains it, 國內
+and 国内 give the same set, and pairs of characters that face each other across punctuation (which must not
+match where only the pair is split).
 """
 
 import argparse
