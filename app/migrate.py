@@ -4,8 +4,6 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -34,9 +32,3 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
 
-
-def is_current(engine: Engine) -> bool:
-    """True when the database's schema is at the newest migration."""
-    head = ScriptDirectory.from_config(alembic_config(str(engine.url))).get_current_head()
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision() == head

@@ -10,16 +10,16 @@ from sqlmodel import SQLModel
 
 from app import models  # noqa: F401 - registers the tables
 from app.db import make_engine
-from app.migrate import alembic_config, downgrade, is_current, upgrade
+from app.migrate import alembic_config, downgrade, upgrade
 from app.schema_version import HEAD, at_head
 from app.search.schema import include_name
 
 
 def test_upgrade_from_empty_matches_the_models(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
-    assert not is_current(engine)
+    assert not at_head(engine)
     upgrade(engine)
-    assert is_current(engine)
+    assert at_head(engine)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"include_name": include_name})
         diff = compare_metadata(context, SQLModel.metadata)

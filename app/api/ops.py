@@ -7,7 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from app.api.errors import problem
-from app.migrate import is_current
+from app.schema_version import at_head
 from app.schemas import ProblemDetail
 
 router = APIRouter(tags=["operations"])
@@ -38,7 +38,7 @@ async def readyz(request: Request, response: Response) -> Health | Response:
     """Answers `ok` when the database answers and its schema is at the newest migration, else 503."""
     engine: Engine = request.app.state.engine
     try:
-        current = await run_in_threadpool(is_current, engine)
+        current = await run_in_threadpool(at_head, engine)
     except SQLAlchemyError as exc:
         reason = f"The database does not answer ({type(exc).__name__})."
         return problem(503, reason, title="Not Ready", headers=NO_STORE)
