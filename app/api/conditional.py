@@ -27,6 +27,11 @@ def entity_tag(body: bytes) -> str:
     return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
 
 
+def kept_on_304(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The headers of a 200 that its 304 repeats."""
+    return [(name, value) for name, value in headers if name.decode("latin-1") in KEPT_ON_304]
+
+
 def _parse_date(value: str | None) -> datetime | None:
     if not value:
         return None
@@ -99,9 +104,7 @@ class ConditionalGetMiddleware:
         if "etag" not in headers:
             headers["etag"] = entity_tag(body)
         if not_modified(request, headers):
-            kept = [
-                (name, value) for name, value in start["headers"] if name.decode("latin-1") in KEPT_ON_304
-            ]
+            kept = kept_on_304(start["headers"])
             await send({"type": "http.response.start", "status": 304, "headers": kept})
             await send({"type": "http.response.body", "body": b""})
             return

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.conditional import KEPT_ON_304, not_modified
+from app.api.conditional import kept_on_304, not_modified
 from app.data_version import VersionProbe
 
 CACHED_PREFIXES = ("/articles", "/categories", "/feeds/")
@@ -33,9 +33,6 @@ class _Entry:
     version: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
-
-    def not_modified_headers(self) -> list[tuple[bytes, bytes]]:
-        return [(name, value) for name, value in self.headers if name.decode("latin-1") in KEPT_ON_304]
 
 
 class ResponseCacheMiddleware:
@@ -140,7 +137,7 @@ def _key(scope: Scope) -> tuple[Key, bool]:
 
 async def _replay(entry: _Entry, conditional: bool, scope: Scope, send: Send) -> None:
     if conditional and not_modified(Headers(scope=scope), Headers(raw=entry.headers)):
-        await send({"type": "http.response.start", "status": 304, "headers": entry.not_modified_headers()})
+        await send({"type": "http.response.start", "status": 304, "headers": kept_on_304(entry.headers)})
         await send({"type": "http.response.body", "body": b""})
         return
     await send({"type": "http.response.start", "status": 200, "headers": list(entry.headers)})
