@@ -22,6 +22,7 @@ run: install ## Load the sample articles in data/ into SQLite and serve the API 
 
 lint: install ## ruff and mypy
 	$(BIN)/ruff check app tests bench migrations
+	$(BIN)/ruff format --check app tests bench migrations
 	$(BIN)/mypy
 
 pytest: install

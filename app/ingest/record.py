@@ -54,11 +54,8 @@ class ArticleRecord:
 
     def row(self) -> dict[str, Any]:
         """The columns of the article table."""
-        return {
-            column.name: getattr(self, column.name)
-            for column in fields(self)
-            if column.name not in NOT_STORED
-        }
+        return {name: getattr(self, name) for name in STORED}
 
 
 NOT_STORED = frozenset({"warnings", "title_tokens", "body_tokens"})
+STORED = tuple(column.name for column in fields(ArticleRecord) if column.name not in NOT_STORED)

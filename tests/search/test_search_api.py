@@ -117,7 +117,6 @@ def test_relevance_puts_title_matches_first(client: TestClient, search_corpus: d
     assert [item["id"] for item in items] == [search_corpus["carbon-title"], search_corpus["carbon-body"]]
 
 
-
 def test_a_filter_narrows_the_ranking_without_reordering_it(
     client: TestClient, search_corpus: dict[str, str]
 ) -> None:
@@ -155,6 +154,7 @@ def test_count_false_pages_a_search_the_same_without_its_total(
     assert all(page["total"] is None for page in uncounted)
     assert [page["items"] for page in uncounted] == [page["items"] for page in counted]
     assert len(counted) == -(-counted[0]["total"] // 2) > 2
+
 
 @pytest.mark.parametrize(
     ("sort", "names"),

@@ -84,7 +84,6 @@ def test_match_spans_follow_the_index_semantics() -> None:
     assert match_spans("said AI A股", phrases) == [(5, 7), (9, 10)]  # "ai" in "said" is no word
 
 
-
 def _spans_in_folded_text(text: str, phrase_text: str) -> list[tuple[int, int]]:
     """Reference: every occurrence of the phrase in the folded text, mapped back to `text`."""
     folded, origins = fold_with_offsets(text)
@@ -110,6 +109,7 @@ def test_cjk_matches_and_occurrences_found_without_folding_are_those_of_the_fold
         folded, phrase = fold(text), fold(query)
         overlapping = sum(folded.startswith(phrase, start) for start in range(len(folded)))
         assert unfolded.occurrences(text, phrase) == overlapping, text
+
 
 def test_tokenizer_version_names_the_fold_table() -> None:
     scheme, fingerprint = tokenizer_version().split(".")

@@ -8,11 +8,11 @@ from app.ingest.clean.textutil import PAD_CHARS
 # Characters are counted by runs (the sum of their lengths): findall of single characters makes a string of
 # each one, and this runs over every body at ingest.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
-_CJK_RUN = re.compile(f"[{_CJK}]+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _KANA = re.compile(r"[\u3040-\u30ff]+")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]+")
-_WORD = re.compile(rf"[^\W_{_CJK}]+")
+# Reading time counts both in one scan: a CJK run is captured, a word matches with an empty group.
+_CJK_RUN_OR_WORD = re.compile(rf"([{_CJK}]+)|[^\W_{_CJK}]+")
 _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ru", re.compile(r"[\u0400-\u04ff]+")),
     ("ar", re.compile(r"[\u0600-\u06ff]+")),
@@ -111,8 +111,9 @@ def reading_minutes(text: str) -> int:
     """Minutes to read: ~400 CJK characters or ~200 other words a minute; 1 at least, 0 for no text."""
     if not text.strip():
         return 0
-    cjk = _count(_CJK_RUN, text)
-    words = len(_WORD.findall(text))
+    found = _CJK_RUN_OR_WORD.findall(text)
+    words = found.count("")
+    cjk = sum(map(len, found))
     return max(1, round(cjk / 400 + words / 200))
 
 
