@@ -2,14 +2,17 @@
 back to the content hash whenever the stamp differs or is missing."""
 
 import os
+import shutil
 import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 
+from app.db import make_engine
 from app.ingest import runner, stamp
+from app.ingest.loader import STORED_FILES
 from app.models import Article
 from tests.conftest import IngestFn, WritePost
 
@@ -136,3 +139,17 @@ def test_a_new_cleaner_version_outdates_every_stamp(
     monkeypatch.setattr(runner, "CLEANER_VERSION", runner.CLEANER_VERSION + 1)
     report = run_ingest(post.parent)
     assert (report.unchanged, report.updated) == (0, 1)
+
+
+def test_a_reload_reads_the_file_index_not_the_article_bodies(
+    tmp_path: Path, migrated_template: Path
+) -> None:
+    """The scan of every stored file that starts each ingest is covered by an index, so a re-load of
+    unchanged files never pages through the stored bodies (SQLite's plans need no statistics)."""
+    shutil.copy(migrated_template, tmp_path / "plan.db")
+    engine = make_engine(f"sqlite:///{tmp_path / 'plan.db'}")
+    compiled = STORED_FILES.compile(engine)
+    with engine.connect() as connection:
+        plan = " ".join(row[-1] for row in connection.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
+    engine.dispose()
+    assert "COVERING INDEX ix_article_file" in plan, plan

@@ -19,6 +19,8 @@ from app.search import index as search_index
 ARTICLE = Article.__table__  # type: ignore[attr-defined]
 LINK = ArticleCategory.__table__  # type: ignore[attr-defined]
 CATEGORY = Category.__table__  # type: ignore[attr-defined]
+# What every ingest reads of every article first; the index ix_article_file covers it.
+STORED_FILES = select(ARTICLE.c.file_path, ARTICLE.c.id, ARTICLE.c.content_hash, ARTICLE.c.file_stamp)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +46,10 @@ class Loader:
 
     def stored_files(self) -> dict[str, StoredFile]:
         """Every stored article by the absolute path of the file it came from."""
-        query = select(ARTICLE.c.file_path, ARTICLE.c.id, ARTICLE.c.content_hash, ARTICLE.c.file_stamp)
         with self.engine.connect() as connection:
-            return {row[0]: StoredFile(row[1], row[2], row[3]) for row in connection.execute(query).all()}
+            return {
+                row[0]: StoredFile(row[1], row[2], row[3]) for row in connection.execute(STORED_FILES).all()
+            }
 
     def restamp(self, stamps: Sequence[tuple[str, str]]) -> None:
         """Record new file stamps, by article id, for files found unchanged by their hash."""
