@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from app.ingest.record import article_id
+from app.ingest.runner import ingest
 from app.models import Article, ArticleCategory, Category
-from tests.conftest import FIXTURES, IngestFn, WritePost
+from tests.conftest import FIXTURES, UTC_ZONE, IngestFn, WritePost
 
 ARTICLE = Article.__table__  # type: ignore[attr-defined]
 
@@ -58,6 +59,25 @@ def test_reingest_skips_unchanged_files_and_changes_nothing(
     again = run_ingest(post.parent)
     assert (again.added, again.updated, again.unchanged, again.failed) == (0, 0, 2, 0)
     assert _article(engine, "a.md") == before
+
+
+def test_progress_counts_every_file_once_up_to_the_total(write_post: WritePost, engine: Engine) -> None:
+    for name in "abcd":
+        write_post(f"{name}.md", title=f"文章{name}")
+    folder = write_post("e.md", raw=b"\x00binary").parent
+    calls: list[tuple[int, int]] = []
+
+    def load() -> None:
+        ingest([folder], engine=engine, zone=UTC_ZONE, jobs=1, on_progress=lambda *call: calls.append(call))
+
+    load()
+    changed = folder / "c.md"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n改了。", encoding="utf-8")
+    calls.clear()
+    load()  # three unchanged, one changed, one failing again
+    done = [done for done, _total in calls]
+    assert done == sorted(done) and done[-1] == 5
+    assert {total for _done, total in calls} == {5}
 
 
 def test_changed_file_updates_the_same_article(

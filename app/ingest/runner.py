@@ -159,6 +159,7 @@ def _changed_files(
 ) -> list[_Task]:
     """The files to parse: new ones, which the parsers read anyway, and known ones that changed."""
     tasks: list[_Task] = []
+    settled = 0  # unchanged or failed: reported to the progress bar at once, not 20,000 times
     for source in files:
         path = source.path
         known = run.stored.get(path)
@@ -169,14 +170,15 @@ def _changed_files(
             unchanged = _unchanged(path, known, run, rehash)
         except OSError as exc:
             report.failures.append(Problem(path, _os_reason(exc)))
-            progress.advance()
+            settled += 1
             continue
         if unchanged:
             run.seen[known.id] = path
             report.unchanged += 1
-            progress.advance()
+            settled += 1
         else:
             tasks.append(_Task(source.key, path))
+    progress.advance(settled)
     return tasks
 
 
