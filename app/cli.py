@@ -41,7 +41,7 @@ def _engine(settings: Settings, *, auto_migrate: bool) -> Engine:
     return engine
 
 
-@cli.command()
+@cli.command(epilog="Exit status: 0 when every file loaded, 1 when some failed, 2 for a usage error.")
 def ingest(
     paths: Annotated[
         list[Path], typer.Argument(help="Markdown files or folders (searched recursively for .md).")

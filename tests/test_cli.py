@@ -75,6 +75,14 @@ def test_help_documents_every_command() -> None:
     assert "Exit status" in result.output
 
 
+def test_ingest_help_states_its_exit_statuses() -> None:
+    result = runner.invoke(cli, ["ingest", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Exit status: 0 when every file loaded, 1 when some failed, 2 for a usage error." in " ".join(
+        result.output.split()
+    )
+
+
 def test_inspect_shows_fields_clean_text_and_dropped_blocks() -> None:
     result = runner.invoke(cli, ["inspect", "--json", str(FIXTURES / "seed.md")])
     assert result.exit_code == 0, result.output
