@@ -66,8 +66,6 @@ class Article(SQLModel, table=True):
     __table_args__ = (
         Index("ix_article_published", "published_at", "id"),
         Index("ix_article_author_published", "author", "published_at"),
-        # Covers the scan each ingest starts with (app.ingest.loader.stored_files), which skips the bodies.
-        Index("ix_article_file", "file_path", "id", "content_hash", "file_stamp"),
     )
 
     id: str = Field(sa_column=Column(String(16), primary_key=True))

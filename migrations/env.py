@@ -6,7 +6,7 @@ from sqlmodel import SQLModel
 
 from app import models  # noqa: F401 - registers the tables on SQLModel.metadata
 from app.config import get_settings
-from app.search.schema import include_name
+from app.schema_by_hand import include_name
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -44,7 +44,7 @@ def _run(connection: object) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=True,
-        include_name=include_name,  # the search index is dialect-specific and built by hand
+        include_name=include_name,  # objects built by hand for one dialect
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -2,6 +2,7 @@
 
 import os
 import resource
+import secrets
 import subprocess
 import sys
 import threading
@@ -11,7 +12,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from app.ingest import runner
-from tests.conftest import IngestFn, WritePost, post_text
+from tests.conftest import UTC_ZONE, IngestFn, WritePost, post_text
 
 
 def _outcomes(report: runner.IngestReport) -> dict[str, str]:
@@ -78,6 +79,20 @@ def test_a_file_that_vanishes_during_the_run_is_reported(
     report = run_ingest(keep.parent)
     assert _outcomes(report) == {"doomed.md": "file vanished during the ingest"}
     assert report.added == 1
+
+
+def test_a_file_path_too_long_for_a_postgresql_index_key_still_loads(tmp_path: Path, engine: Engine) -> None:
+    # About 3 KB of incompressible names: past the size of a PostgreSQL B-tree entry (2,704 bytes).
+    deep = tmp_path / "posts"
+    for level in range(12):
+        deep /= f"{level}-{secrets.token_hex(120)}"
+    deep.mkdir(parents=True)
+    (deep / "deep.md").write_text(post_text(title="很深的文件"), encoding="utf-8")
+    (tmp_path / "posts" / "shallow.md").write_text(post_text(title="浅的文件"), encoding="utf-8")
+    report = runner.ingest([tmp_path / "posts"], engine=engine, zone=UTC_ZONE, jobs=1)
+    assert (report.added, report.failures) == (2, [])
+    again = runner.ingest([tmp_path / "posts"], engine=engine, zone=UTC_ZONE, jobs=1)
+    assert (again.unchanged, again.failures) == (2, [])
 
 
 def test_a_20_mb_body_loads_in_bounded_memory(tmp_path: Path) -> None:

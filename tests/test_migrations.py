@@ -6,13 +6,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
+from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from app import models  # noqa: F401 - registers the tables
 from app.db import make_engine
 from app.migrate import alembic_config, downgrade, upgrade
+from app.schema_by_hand import include_name
 from app.schema_version import HEAD, at_head
-from app.search.schema import include_name
 
 
 def test_upgrade_from_empty_matches_the_models(tmp_path: Path) -> None:
@@ -24,6 +25,12 @@ def test_upgrade_from_empty_matches_the_models(tmp_path: Path) -> None:
         context = MigrationContext.configure(connection, opts={"include_name": include_name})
         diff = compare_metadata(context, SQLModel.metadata)
     assert diff == []
+
+
+def test_the_migrated_database_matches_the_models_on_each_dialect(engine: Engine) -> None:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"include_name": include_name})
+        assert compare_metadata(context, SQLModel.metadata) == []
 
 
 def test_downgrade_to_base_removes_every_table(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from app.search import index as search_index
 ARTICLE = Article.__table__  # type: ignore[attr-defined]
 LINK = ArticleCategory.__table__  # type: ignore[attr-defined]
 CATEGORY = Category.__table__  # type: ignore[attr-defined]
-# What every ingest reads of every article first; the index ix_article_file covers it.
+# What every ingest reads of every article first; on SQLite an index covers it (migration 0007).
 STORED_FILES = select(ARTICLE.c.file_path, ARTICLE.c.id, ARTICLE.c.content_hash, ARTICLE.c.file_stamp)
 
 
