@@ -1,6 +1,7 @@
 """Hostile files: each becomes a correct article or a reported failure; no run crashes, hangs or bloats."""
 
 import os
+import random
 import resource
 import secrets
 import subprocess
@@ -79,6 +80,24 @@ def test_a_file_that_vanishes_during_the_run_is_reported(
     report = run_ingest(keep.parent)
     assert _outcomes(report) == {"doomed.md": "file vanished during the ingest"}
     assert report.added == 1
+
+
+def test_categories_or_an_author_too_long_to_index_fail_their_file_only(
+    write_post: WritePost, run_ingest: IngestFn
+) -> None:
+    rng = random.Random(7)
+    huge = "".join(chr(rng.randint(0x4E00, 0x9FFF)) for _ in range(700))  # 2,100 bytes
+    write_post("long-category.md", categories=f"\n - 金融\n - {huge}")
+    write_post("deep-categories.md", categories="".join(f"\n - {huge[:100]}{level}" for level in range(7)))
+    write_post("long-author.md", author=huge)
+    write_post("fine.md", categories=f"\n - 金融\n - {huge[:600]}", author=huge[:600])
+    report = run_ingest(write_post("plain.md").parent)
+    assert report.added == 2
+    assert _outcomes(report) == {
+        "long-category.md": "categories too long: 2,109 bytes as a hierarchy, 2,000 at most",
+        "deep-categories.md": "categories too long: 2,125 bytes as a hierarchy, 2,000 at most",
+        "long-author.md": "author too long: 2,100 bytes, 2,000 at most",
+    }
 
 
 def test_a_file_path_too_long_for_a_postgresql_index_key_still_loads(tmp_path: Path, engine: Engine) -> None:

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from app.ingest import frontmatter_split, metadata
 from app.ingest.clean import CleanBody, clean_body, detect_language, is_placeholder_image, make_excerpt
 from app.ingest.clean import reading_minutes as count_reading_minutes
-from app.ingest.reader import decode
+from app.ingest.reader import UnreadableFile, decode
 from app.ingest.record import ArticleRecord, article_id, post_path
 from app.search.tokens import index_tokens
 from app.slugs import slugify
@@ -28,6 +28,10 @@ def explain(
     meta, body, warnings = frontmatter_split.split(decode(data))
     title = metadata.clean_title(meta.get("title"), fallback=PurePosixPath(key).stem)
     categories = metadata.clean_categories(meta.get("categories"))
+    author = metadata.clean_text_field(meta.get("author"))
+    problem = metadata.key_too_long(categories, author)
+    if problem is not None:
+        raise UnreadableFile(problem)
     published_at, date_warning = metadata.parse_date(meta.get("date"), zone)
     if date_warning:
         warnings.append(date_warning)
@@ -44,7 +48,7 @@ def explain(
         content_hash=digest,
         slug=slugify(title) or article_id(source_path),
         title=title,
-        author=metadata.clean_text_field(meta.get("author")),
+        author=author,
         published_at=published_at,
         categories=categories,
         image=next((url for url in images if not is_placeholder_image(url)), None),

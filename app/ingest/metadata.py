@@ -13,6 +13,9 @@ from selectolax.lexbor import LexborHTMLParser
 # Keys this project understands; everything else is kept verbatim in `extra`.
 KNOWN_KEYS = frozenset({"title", "categories", "headimg", "author", "comments", "date", "thumbnail"})
 _SPACES = re.compile(r"\s+")
+# Categories and the author are index keys. PostgreSQL's B-tree entries hold at most 2,704 bytes, so a longer
+# value (never seen in a real post) must fail its own file, not the batch it would be written in.
+MAX_KEY_BYTES = 2000
 _MARKUP = re.compile(r"<[A-Za-z/!?]")
 
 
@@ -54,6 +57,16 @@ def clean_categories(value: Any) -> list[str]:
     names: list[str] = []
     _flatten(value, names)
     return names
+
+
+def key_too_long(categories: list[str], author: str | None) -> str | None:
+    """Why these values cannot be stored (they are index keys), or None when they can."""
+    hierarchy = len(" / ".join(categories).encode())  # the category path; the post path is shorter
+    if hierarchy > MAX_KEY_BYTES:
+        return f"categories too long: {hierarchy:,} bytes as a hierarchy, {MAX_KEY_BYTES:,} at most"
+    if author is not None and (size := len(author.encode())) > MAX_KEY_BYTES:
+        return f"author too long: {size:,} bytes, {MAX_KEY_BYTES:,} at most"
+    return None
 
 
 def _flatten(value: Any, into: list[str]) -> None:
