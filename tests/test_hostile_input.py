@@ -54,6 +54,8 @@ def test_hostile_articles_are_stored_correctly(
     write_post("long-title.md", title="长" * 10_000)
     write_post("categories-nested.md", categories="\n - 设计\n - - Dribbble\n   - 关键词")
     write_post("future.md", date="9999-12-31 23:59:59")
+    nul = '\n---\ntitle: "a\\0b"\nauthor: "x\\0y"\ncategories: ["c\\0d"]\nnote: "e\\0"\n---\n<p>正文</p>\n'
+    write_post("nul-escapes.md", raw=nul)  # YAML's "\0" is a NUL, which PostgreSQL cannot store in text
     run_ingest(write_post("ancient.md", date="0001-01-01 00:00:00").parent)
     assert _article(engine, "mixed-quotes.md")["title"] == 'It\'s "quoted"'
     assert _article(engine, "no-front-matter.md")["title"] == "no-front-matter"
@@ -63,6 +65,9 @@ def test_hostile_articles_are_stored_correctly(
     assert _article(engine, "categories-nested.md")["categories"] == ["设计", "Dribbble", "关键词"]
     assert str(_article(engine, "future.md")["published_at"]).startswith("9999-12-31 23:59:59")
     assert str(_article(engine, "ancient.md")["published_at"]).startswith("0001-01-01 00:00:00")
+    stored = _article(engine, "nul-escapes.md")
+    assert (stored["title"], stored["author"], stored["categories"]) == ("ab", "xy", ["cd"])
+    assert stored["extra"] == {"note": "e"}
 
 
 def test_a_file_that_vanishes_during_the_run_is_reported(

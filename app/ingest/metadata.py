@@ -30,7 +30,10 @@ def strip_markup(value: str) -> str:
 
 
 def unescape(value: str) -> str:
-    """Decode the crawler's `&#123;`/`&#125;` and any other HTML entity, then NFC."""
+    """Decode the crawler's `&#123;`/`&#125;` and any other HTML entity, then NFC. A NUL (YAML's `"\\0"`)
+    goes: it means nothing in text, and PostgreSQL cannot store it."""
+    if "\0" in value:
+        value = value.replace("\0", "")
     return (
         unicodedata.normalize("NFC", html.unescape(value))
         if "&" in value
