@@ -56,6 +56,10 @@ def test_hostile_articles_are_stored_correctly(
     write_post("future.md", date="9999-12-31 23:59:59")
     nul = '\n---\ntitle: "a\\0b"\nauthor: "x\\0y"\ncategories: ["c\\0d"]\nnote: "e\\0"\n---\n<p>正文</p>\n'
     write_post("nul-escapes.md", raw=nul)  # YAML's "\0" is a NUL, which PostgreSQL cannot store in text
+    write_post(
+        "non-finite.md",
+        raw="\n---\ntitle: 无穷\nscore: .inf\nmore: [-.inf, .nan, 1.0e+999, 1.5]\n---\n<p>正文</p>\n",
+    )
     run_ingest(write_post("ancient.md", date="0001-01-01 00:00:00").parent)
     assert _article(engine, "mixed-quotes.md")["title"] == 'It\'s "quoted"'
     assert _article(engine, "no-front-matter.md")["title"] == "no-front-matter"
@@ -68,6 +72,8 @@ def test_hostile_articles_are_stored_correctly(
     stored = _article(engine, "nul-escapes.md")
     assert (stored["title"], stored["author"], stored["categories"]) == ("ab", "xy", ["cd"])
     assert stored["extra"] == {"note": "e"}
+    # JSON has no infinity or NaN, and PostgreSQL refuses them: they are kept as text.
+    assert _article(engine, "non-finite.md")["extra"] == {"score": "inf", "more": ["-inf", "nan", "inf", 1.5]}
 
 
 def test_a_file_that_vanishes_during_the_run_is_reported(

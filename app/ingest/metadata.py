@@ -1,6 +1,7 @@
 """Front-matter values -> normalized titles, categories, dates, images and extra keys."""
 
 import html
+import math
 import re
 import unicodedata
 from datetime import UTC, date, datetime, time
@@ -132,8 +133,11 @@ def extra_fields(metadata: dict[str, Any]) -> dict[str, Any]:
 def _json_safe(value: Any) -> Any:
     if isinstance(value, str):
         return unescape(value)
-    if value is None or isinstance(value, bool | int | float):
+    if value is None or isinstance(value, bool | int):
         return value
+    if isinstance(value, float):
+        # JSON has no infinity or NaN (YAML's .inf, .nan, 1e999): PostgreSQL rejects them, so they are text.
+        return value if math.isfinite(value) else str(value)
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, dict):
