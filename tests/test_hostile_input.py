@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from app.ingest import runner
@@ -123,6 +124,20 @@ def test_a_file_path_too_long_for_a_postgresql_index_key_still_loads(tmp_path: P
     assert (report.added, report.failures) == (2, [])
     again = runner.ingest([tmp_path / "posts"], engine=engine, zone=UTC_ZONE, jobs=1)
     assert (again.unchanged, again.failures) == (2, [])
+
+
+def test_an_article_with_more_distinct_words_than_a_tsvector_holds_loads_and_is_searched(
+    write_post: WritePost, run_ingest: IngestFn, client: TestClient
+) -> None:
+    # About 200,000 distinct bigrams: several times the 1 MiB a PostgreSQL tsvector holds.
+    rng = random.Random(3)
+    noise = "".join(chr(rng.randint(0x4E00, 0x9FFF)) for _ in range(200_000))
+    report = run_ingest(
+        write_post("huge.md", raw=f"---\ntitle: 巨大\n---\n<p>开篇独有词语，{noise}</p>\n").parent
+    )
+    assert (report.added, report.failures) == (1, [])
+    found = client.get("/articles", params={"q": "开篇独有词语"}).json()
+    assert [item["title"] for item in found["items"]] == ["巨大"]
 
 
 def test_a_20_mb_body_loads_in_bounded_memory(tmp_path: Path) -> None:

@@ -25,6 +25,9 @@ from app.search.tokens import index_tokens, tokenizer_version
 BATCH = 500
 MAX_POSITION = 16_383  # PostgreSQL's limits for tsvector positions
 MAX_POSITIONS_PER_WORD = 256
+# A tsvector holds at most 1 MiB; past this estimate of its size, further distinct tokens of a (huge) article
+# go unindexed on PostgreSQL rather than fail the batch it is written in.
+MAX_TSVECTOR_BYTES = 1_000_000
 
 
 SEQUENCE_BITS = 22
@@ -178,14 +181,22 @@ def _postgres_row(article: Indexable, version: str) -> dict[str, str]:
 def tsvector_literal(title: Sequence[str], body: Sequence[str]) -> str:
     """A tsvector in PostgreSQL's input syntax: each token with its positions, title A and body B."""
     positions: dict[str, list[str]] = {}
-    position = 0
+    position = size = 0
     for weight, tokens in (("A", title), ("B", body)):
         for token in tokens:
             position = min(position + 1, MAX_POSITION)
-            entry = positions.setdefault(token, [])
+            entry = positions.get(token)
+            if entry is None:
+                # The token, its entry and position count (with alignment), then 2 bytes per position.
+                cost = len(token.encode()) + 8
+                if size + cost > MAX_TSVECTOR_BYTES:
+                    continue
+                size += cost
+                entry = positions[token] = []
             label = f"{position}{weight}"
             if len(entry) < MAX_POSITIONS_PER_WORD and (not entry or entry[-1] != label):
                 entry.append(label)
+                size += 2
     return " ".join(f"'{token}':{','.join(labels)}" for token, labels in positions.items())
 
 
