@@ -8,12 +8,14 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from app.ingest import runner
+from app.ingest import build, runner
+from app.ingest.record import ArticleRecord
 from tests.conftest import UTC_ZONE, IngestFn, WritePost, post_text
 
 
@@ -75,6 +77,34 @@ def test_hostile_articles_are_stored_correctly(
     assert stored["extra"] == {"note": "e"}
     # JSON has no infinity or NaN, and PostgreSQL refuses them: they are kept as text.
     assert _article(engine, "non-finite.md")["extra"] == {"score": "inf", "more": ["-inf", "nan", "inf", 1.5]}
+
+
+def test_a_record_the_database_refuses_fails_alone_and_keeps_its_last_version(
+    write_post: WritePost, run_ingest: IngestFn, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_ingest import _article
+
+    for name in ("a.md", "refused.md", "b.md"):
+        folder = write_post(name, title=f"旧{name}").parent
+    run_ingest(folder)
+    real = build.build_record
+
+    def refused_title(data: bytes, **fields: Any) -> ArticleRecord:
+        record = real(data, **fields)
+        if fields["file_path"].endswith("refused.md"):
+            record.title = None  # type: ignore[assignment]  # NOT NULL: any database refuses it
+        return record
+
+    monkeypatch.setattr(build, "build_record", refused_title)
+    write_post("a.md", title="新a.md")
+    write_post("refused.md", title="新refused.md", categories="\n - 新分类")  # a new post path: a new id
+    report = run_ingest(folder)
+    assert (report.added, report.updated, report.unchanged) == (0, 1, 1)
+    assert list(_outcomes(report)) == ["refused.md"]
+    assert _outcomes(report)["refused.md"].startswith("the database refused it: ")
+    assert "title" in _outcomes(report)["refused.md"]
+    assert _article(engine, "a.md")["title"] == "新a.md"
+    assert _article(engine, "refused.md")["title"] == "旧refused.md"  # not replaced by the refused one
 
 
 def test_a_file_that_vanishes_during_the_run_is_reported(

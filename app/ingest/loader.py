@@ -1,5 +1,6 @@
 """Batched, idempotent writes of article records and their categories."""
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -8,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from app.db import write_transaction
 from app.ingest.categories import CategoryIndex
@@ -21,6 +22,33 @@ LINK = ArticleCategory.__table__  # type: ignore[attr-defined]
 CATEGORY = Category.__table__  # type: ignore[attr-defined]
 # What every ingest reads of every article first; on SQLite an index covers it (migration 0007).
 STORED_FILES = select(ARTICLE.c.file_path, ARTICLE.c.id, ARTICLE.c.content_hash, ARTICLE.c.file_stamp)
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """A record the database would not store, and its one-line reason."""
+
+    record: ArticleRecord
+    reason: str
+
+
+def refuses_values(exc: DBAPIError) -> bool:
+    """Whether the database refused the values written (a constraint, a size limit, bad data), as opposed to
+    failing to write at all (locked, full, gone): only then is writing the rest without them worth a try."""
+    sqlstate = getattr(exc.orig, "sqlstate", None)  # PostgreSQL: the class of the SQLSTATE code
+    if isinstance(sqlstate, str):
+        return sqlstate[:2] in ("22", "23", "54")  # data exception, constraint, program limit
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in _SQLITE_VALUE_ERRORS
+
+
+# Primary SQLite result codes of refused values: too big, constraint failed, datatype mismatch.
+_SQLITE_VALUE_ERRORS = frozenset({sqlite3.SQLITE_TOOBIG, sqlite3.SQLITE_CONSTRAINT, sqlite3.SQLITE_MISMATCH})
+
+
+def _first_line(error: BaseException | None) -> str:
+    text = " ".join(str(error).split("\n", 1)[0].split())
+    return f"the database refused it: {text}"[:300]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +90,31 @@ class Loader:
                 [{"article_id": article_id, "stamp": stamp} for article_id, stamp in sorted(stamps)],
             )
 
-    def write(self, records: Sequence[ArticleRecord]) -> None:
-        """Upsert `records`, replace their category links and search index rows, all in one transaction."""
+    def write(self, records: Sequence[ArticleRecord]) -> list[Refused]:
+        """Upsert `records`, replace their category links and search index rows, all in one transaction.
+        Returns the records the database refused for their values (none are written then), and why: those
+        are written one by one, so that one bad record costs only itself."""
         if not records:
-            return
+            return []
         # One order for every writer, so concurrent ingests lock rows in the same sequence.
         records = sorted(records, key=lambda record: record.id)
+        try:
+            self._write_retrying(records)
+            return []
+        except DBAPIError as exc:
+            if len(records) == 1 or not refuses_values(exc):
+                raise
+        refused = []
+        for record in records:
+            try:
+                self._write_retrying([record])
+            except DBAPIError as exc:
+                if not refuses_values(exc):
+                    raise
+                refused.append(Refused(record, _first_line(exc.orig)))
+        return refused
+
+    def _write_retrying(self, records: Sequence[ArticleRecord]) -> None:
         try:
             self._write(records)
         except IntegrityError:

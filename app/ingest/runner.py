@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 
 from app.ingest.cleaner_version import CLEANER_VERSION
-from app.ingest.loader import Loader, StoredFile
+from app.ingest.loader import Loader, Refused, StoredFile
 from app.ingest.reader import SourceFile, UnreadableFile, content_hash, discover
 from app.ingest.record import ArticleRecord
 from app.ingest.stamp import now, stamp
@@ -98,9 +98,9 @@ def ingest(
         if record is not None:
             batch.append(record)
         if len(batch) >= batch_size:
-            loader.write(batch)
+            run.take_back(loader.write(batch), report)
             batch = []
-    loader.write(batch)
+    run.take_back(loader.write(batch), report)
     replaced = [old for old in run.replaced if old not in run.seen]
     gone = _gone(paths, files, run) if prune else []
     loader.delete(replaced + gone)
@@ -137,11 +137,26 @@ class _Run:
         previous = self.stored.get(outcome.file_path)
         if previous is not None and previous.id != outcome.id:
             self.replaced.append(previous.id)
-        if previous is not None or outcome.id in self.stored_ids:
+        if self._updates(outcome):
             report.updated += 1
         else:
             report.added += 1
         return outcome
+
+    def take_back(self, refused: Sequence[Refused], report: IngestReport) -> None:
+        """Records the database refused: failures after all, and whatever their files gave before stays."""
+        for record, reason in ((item.record, item.reason) for item in refused):
+            if self._updates(record):
+                report.updated -= 1
+            else:
+                report.added -= 1
+            report.failures.append(Problem(record.file_path, reason))
+            previous = self.stored.get(record.file_path)
+            if previous is not None and previous.id != record.id:
+                self.replaced.remove(previous.id)
+
+    def _updates(self, record: ArticleRecord) -> bool:
+        return record.file_path in self.stored or record.id in self.stored_ids
 
 
 class _Progress:
