@@ -36,6 +36,18 @@ UTC_ZONE = ZoneInfo("UTC")
 POSTGRES_STATUS: list[str] = []
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The suite (and the commands it runs) keep their cache files out of the user's cache folder."""
+    previous = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        os.environ["XDG_CACHE_HOME"] = previous
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say loudly whether the PostgreSQL half of the suite ran."""
     for line in POSTGRES_STATUS:

@@ -6,8 +6,11 @@ text. Phrase-level conversion would not (乾 alone and 乾 in 乾隆 convert dif
 """
 
 import hashlib
+import os
+import re
 import unicodedata
 from functools import cache
+from pathlib import Path
 
 import opencc
 
@@ -87,8 +90,55 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
 
 @cache
 def fold_fingerprint() -> str:
-    """A short digest of the fold table: it changes when OpenCC's data or Python's Unicode tables do."""
+    """A short digest of the fold table: it changes when OpenCC's data or Python's Unicode tables do.
+
+    Building the table takes a tenth of a second, which a command may not otherwise spend (an ingest of
+    unchanged files only asks whether the index is current), so the digest is kept in the user's cache folder
+    under a name made of what the table is built from: OpenCC's version, Python's Unicode version and this
+    module's code."""
+    path = _cache_file()
+    try:
+        cached = path.read_text(encoding="ascii") if path is not None else ""
+    except (OSError, UnicodeDecodeError):
+        cached = ""
+    if _FINGERPRINT.fullmatch(cached):
+        return cached
+    fingerprint = table_fingerprint()
+    if path is not None:
+        _store(path, fingerprint)
+    return fingerprint
+
+
+def table_fingerprint() -> str:
+    """The digest of the fold table itself (builds the table)."""
     digest = hashlib.blake2b(digest_size=6)
     for code_point, folded in sorted(fold_table().items()):
         digest.update(f"{code_point}:{folded};".encode())
     return digest.hexdigest()
+
+
+_FINGERPRINT = re.compile(r"[0-9a-f]{12}")
+
+
+def _cache_file() -> Path | None:
+    """Where the fingerprint of this code's fold table is kept; None when there is no home to keep it in."""
+    try:
+        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "articles-api"
+    except (KeyError, RuntimeError):  # no HOME and no passwd entry
+        return None
+    inputs = hashlib.blake2b(digest_size=8)
+    for part in (str(getattr(opencc, "__version__", opencc.__file__)), unicodedata.unidata_version):
+        inputs.update(part.encode() + b"\0")
+    inputs.update(Path(__file__).read_bytes())
+    return folder / f"fold-{inputs.hexdigest()}"
+
+
+def _store(path: Path, fingerprint: str) -> None:
+    """Write the cache file whole (no reader sees half of it); a folder that cannot be written is skipped."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}")
+        temporary.write_text(fingerprint, encoding="ascii")
+        os.replace(temporary, path)
+    except OSError:
+        pass

@@ -1,10 +1,11 @@
 """The pure parts: folding, tokens, the q syntax, highlights (no database)."""
 
 import random
+from pathlib import Path
 
 import pytest
 
-from app.search import unfolded
+from app.search import folding, unfolded
 from app.search.folding import fold, fold_table, fold_with_offsets
 from app.search.highlight import highlight_body, highlight_title, match_spans
 from app.search.query import QueryError, parse_query
@@ -113,7 +114,23 @@ def test_cjk_matches_and_occurrences_found_without_folding_are_those_of_the_fold
 
 def test_tokenizer_version_names_the_fold_table() -> None:
     scheme, fingerprint = tokenizer_version().split(".")
-    assert scheme.isdigit() and len(fingerprint) == 12
+    assert scheme.isdigit() and fingerprint == folding.table_fingerprint()
+
+
+def test_the_fold_fingerprint_is_kept_in_the_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    computed = folding.fold_fingerprint.__wrapped__()
+    [kept] = (tmp_path / "articles-api").iterdir()
+    assert kept.read_text() == computed == folding.table_fingerprint()
+    monkeypatch.setattr(folding, "table_fingerprint", lambda: pytest.fail("the table was built again"))
+    assert folding.fold_fingerprint.__wrapped__() == computed
+    kept.write_text("half a digest")  # a damaged cache is built again
+    monkeypatch.setattr(folding, "table_fingerprint", lambda: "0123456789ab")
+    assert folding.fold_fingerprint.__wrapped__() == "0123456789ab" == kept.read_text()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(kept))  # a file: no folder can be made there
+    assert folding.fold_fingerprint.__wrapped__() == "0123456789ab"
 
 
 @pytest.mark.parametrize("first", [10, 990, 3_000, 7_000])
