@@ -107,6 +107,15 @@ def test_a_record_the_database_refuses_fails_alone_and_keeps_its_last_version(
     assert _article(engine, "refused.md")["title"] == "旧refused.md"  # not replaced by the refused one
 
 
+def test_a_file_name_that_is_not_utf8_is_reported(write_post: WritePost, run_ingest: IngestFn) -> None:
+    folder = write_post("fine.md").parent
+    with open(os.path.join(os.fsencode(folder), b"latin1-caf\xe9.md"), "w", encoding="utf-8") as handle:
+        handle.write(post_text(title="名字"))
+    report = run_ingest(folder)
+    assert report.added == 1
+    assert _outcomes(report) == {"latin1-caf\udce9.md": "the file name is not valid UTF-8: rename the file"}
+
+
 def test_a_file_that_vanishes_during_the_run_is_reported(
     write_post: WritePost, run_ingest: IngestFn, monkeypatch: pytest.MonkeyPatch
 ) -> None:

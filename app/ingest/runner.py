@@ -213,6 +213,14 @@ def _unchanged(path: str, known: StoredFile, run: _Run, rehash: bool) -> bool:
     return True
 
 
+def _is_utf8(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _os_reason(exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
         return "file vanished during the ingest"
@@ -238,6 +246,8 @@ def build_chunk(tasks: Sequence[_Task], zone_name: str) -> list[Outcome]:
 
 
 def _build_one(task: _Task, zone: ZoneInfo) -> Outcome:
+    if not _is_utf8(task.path):  # the name's bytes came through as surrogate escapes, which nothing stores
+        return Problem(task.path, "the file name is not valid UTF-8: rename the file")
     try:
         read_at = now()
         with open(task.path, "rb") as handle:
