@@ -204,6 +204,21 @@ def test_a_20_mb_body_loads_in_bounded_memory(tmp_path: Path) -> None:
     assert maxrss_mb < 600, f"ingest of a 20 MB file peaked at {maxrss_mb:.0f} MB"
 
 
+def test_a_file_too_large_to_be_a_post_is_reported_unparsed(
+    write_post: WritePost, run_ingest: IngestFn
+) -> None:
+    folder = write_post("fine.md").parent
+    with open(folder / "huge.md", "wb") as handle:
+        handle.truncate(runner.MAX_FILE_BYTES + 1)  # sparse: no disk space used
+    report = run_ingest(folder)
+    assert report.added == 1
+    assert _outcomes(report) == {"huge.md": "file too large: more than 32 MiB"}
+    with open(folder / "fine.md", "r+b") as handle:  # a known file grows past the limit: never read whole
+        handle.truncate(runner.MAX_FILE_BYTES + 1)
+    again = run_ingest(folder)
+    assert (again.added, again.updated, sorted(_outcomes(again))) == (0, 0, ["fine.md", "huge.md"])
+
+
 def test_ingest_never_hangs_on_a_symlink_loop(write_post: WritePost, run_ingest: IngestFn) -> None:
     post = write_post("a/b/post.md")
     os.symlink(post.parent.parent.parent, post.parent / "up")

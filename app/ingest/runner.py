@@ -19,6 +19,8 @@ from app.ingest.reader import SourceFile, UnreadableFile, content_hash, discover
 from app.ingest.record import ArticleRecord
 from app.ingest.stamp import now, stamp
 
+# Posts are kilobytes: a file this large is something else, and parsing it would take gigabytes of memory.
+MAX_FILE_BYTES = 32 * 1024 * 1024
 # Below this many changed files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 200
 CHUNK_SIZE = 50
@@ -201,9 +203,12 @@ def _unchanged(path: str, known: StoredFile, run: _Run, rehash: bool) -> bool:
     """True when the file holds what the database has: by its stamp alone, else by its bytes' hash (and
     then its new stamp is recorded, so that a touched file is read once, not at every ingest)."""
     read_at = now()
-    current = stamp(os.stat(path), read_at)
+    status = os.stat(path)
+    current = stamp(status, read_at)
     if current is not None and current == known.file_stamp and not rehash:
         return True
+    if status.st_size > MAX_FILE_BYTES:
+        return False  # changed, since it was stored: parsing it reports it
     with open(path, "rb") as handle:
         data = handle.read()
     if known.content_hash != content_hash(data, CLEANER_VERSION):
@@ -252,7 +257,9 @@ def _build_one(task: _Task, zone: ZoneInfo) -> Outcome:
         read_at = now()
         with open(task.path, "rb") as handle:
             file_stamp = stamp(os.fstat(handle.fileno()), read_at)
-            data = handle.read()
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            return Problem(task.path, f"file too large: more than {MAX_FILE_BYTES // 2**20} MiB")
         digest = content_hash(data, CLEANER_VERSION)
         from app.ingest.build import build_record  # the parsers load only once a file has changed
 
