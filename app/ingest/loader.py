@@ -92,8 +92,9 @@ class Loader:
 
     def write(self, records: Sequence[ArticleRecord]) -> list[Refused]:
         """Upsert `records`, replace their category links and search index rows, all in one transaction.
-        Returns the records the database refused for their values (none are written then), and why: those
-        are written one by one, so that one bad record costs only itself."""
+        When the database refuses the values of some (a constraint, a size limit), the batch is written
+        again one record at a time, so that a bad record costs only itself: the refused ones are returned
+        with the database's reason, the others are written."""
         if not records:
             return []
         # One order for every writer, so concurrent ingests lock rows in the same sequence.

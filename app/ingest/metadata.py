@@ -136,7 +136,7 @@ def _json_safe(value: Any) -> Any:
     if value is None or isinstance(value, bool | int):
         return value
     if isinstance(value, float):
-        # JSON has no infinity or NaN (YAML's .inf, .nan, 1e999): PostgreSQL rejects them, so they are text.
+        # JSON has no infinity or NaN (YAML's .inf, .nan, 1.0e+999) and PostgreSQL rejects them: text instead.
         return value if math.isfinite(value) else str(value)
     if isinstance(value, datetime | date | time):
         return value.isoformat()

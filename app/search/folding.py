@@ -122,14 +122,14 @@ _FINGERPRINT = re.compile(r"[0-9a-f]{12}")
 
 def _cache_file() -> Path | None:
     """Where the fingerprint of this code's fold table is kept; None when there is no home to keep it in."""
-    try:
-        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "articles-api"
-    except (KeyError, RuntimeError):  # no HOME and no passwd entry
-        return None
     inputs = hashlib.blake2b(digest_size=8)
     for part in (str(getattr(opencc, "__version__", opencc.__file__)), unicodedata.unidata_version):
         inputs.update(part.encode() + b"\0")
-    inputs.update(Path(__file__).read_bytes())
+    try:
+        inputs.update(Path(__file__).read_bytes())
+        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "articles-api"
+    except (OSError, KeyError, RuntimeError):  # no source to read; no HOME and no passwd entry
+        return None
     return folder / f"fold-{inputs.hexdigest()}"
 
 
