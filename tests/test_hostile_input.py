@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from app.ingest import build, runner
+from app.ingest import build, parsers, runner
 from app.ingest.record import ArticleRecord
 from tests.conftest import UTC_ZONE, IngestFn, WritePost, post_text
 
@@ -209,12 +209,12 @@ def test_a_file_too_large_to_be_a_post_is_reported_unparsed(
 ) -> None:
     folder = write_post("fine.md").parent
     with open(folder / "huge.md", "wb") as handle:
-        handle.truncate(runner.MAX_FILE_BYTES + 1)  # sparse: no disk space used
+        handle.truncate(parsers.MAX_FILE_BYTES + 1)  # sparse: no disk space used
     report = run_ingest(folder)
     assert report.added == 1
     assert _outcomes(report) == {"huge.md": "file too large: more than 32 MiB"}
     with open(folder / "fine.md", "r+b") as handle:  # a known file grows past the limit: never read whole
-        handle.truncate(runner.MAX_FILE_BYTES + 1)
+        handle.truncate(parsers.MAX_FILE_BYTES + 1)
     again = run_ingest(folder)
     assert (again.added, again.updated, sorted(_outcomes(again))) == (0, 0, ["fine.md", "huge.md"])
 

@@ -1,13 +1,9 @@
-"""Orchestrate an ingest: discover, skip unchanged files by hash, build records in parallel, write, prune."""
+"""Orchestrate an ingest: discover, skip unchanged files, build records (app.ingest.parsers), write, prune."""
 
 import os
 import time
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from multiprocessing import forkserver, get_context
-from multiprocessing.context import BaseContext
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,26 +11,10 @@ from sqlalchemy.engine import Engine
 
 from app.ingest.cleaner_version import CLEANER_VERSION
 from app.ingest.loader import Loader, Refused, StoredFile
-from app.ingest.reader import SourceFile, UnreadableFile, content_hash, discover
+from app.ingest.parsers import MAX_FILE_BYTES, Outcome, Problem, Task, build_all, os_reason
+from app.ingest.reader import SourceFile, content_hash, discover
 from app.ingest.record import ArticleRecord
 from app.ingest.stamp import now, stamp
-
-# Posts are kilobytes: a file this large is something else, and parsing it would take gigabytes of memory.
-MAX_FILE_BYTES = 32 * 1024 * 1024
-# Below this many changed files, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 200
-CHUNK_SIZE = 50
-# Chunks queued per parser: enough that parsers keep busy while the writer commits a batch (with 4 they
-# ran dry: 10% slower first loads), at about 25 MB more memory than that on a 20,000-file load.
-CHUNKS_IN_FLIGHT_PER_JOB = 16
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """A file that failed (or loaded with a warning), and why, in one line."""
-
-    path: str
-    reason: str
 
 
 @dataclass(slots=True)
@@ -62,15 +42,6 @@ class IngestReport:
         return self.files / self.seconds if self.seconds > 0 else 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class _Task:
-    key: str
-    path: str
-
-
-Outcome = ArticleRecord | Problem
-
-
 def ingest(
     paths: Sequence[Path],
     *,
@@ -94,7 +65,7 @@ def ingest(
     tasks = _changed_files(files, run, report, progress, rehash)
     loader.restamp(run.restamps)
     batch: list[ArticleRecord] = []
-    for outcome in _build_all(tasks, zone, jobs):
+    for outcome in build_all(tasks, zone, jobs):
         progress.advance()
         record = run.accept(outcome, report)
         if record is not None:
@@ -173,20 +144,20 @@ class _Progress:
 
 def _changed_files(
     files: Sequence[SourceFile], run: _Run, report: IngestReport, progress: _Progress, rehash: bool
-) -> list[_Task]:
+) -> list[Task]:
     """The files to parse: new ones, which the parsers read anyway, and known ones that changed."""
-    tasks: list[_Task] = []
+    tasks: list[Task] = []
     settled = 0  # unchanged or failed: reported to the progress bar at once, not 20,000 times
     for source in files:
         path = source.path
         known = run.stored.get(path)
         if known is None:
-            tasks.append(_Task(source.key, path))
+            tasks.append(Task(source.key, path))
             continue
         try:
             unchanged = _unchanged(path, known, run, rehash)
         except OSError as exc:
-            report.failures.append(Problem(path, _os_reason(exc)))
+            report.failures.append(Problem(path, os_reason(exc)))
             settled += 1
             continue
         if unchanged:
@@ -194,7 +165,7 @@ def _changed_files(
             report.unchanged += 1
             settled += 1
         else:
-            tasks.append(_Task(source.key, path))
+            tasks.append(Task(source.key, path))
     progress.advance(settled)
     return tasks
 
@@ -218,20 +189,6 @@ def _unchanged(path: str, known: StoredFile, run: _Run, rehash: bool) -> bool:
     return True
 
 
-def _is_utf8(path: str) -> bool:
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _os_reason(exc: OSError) -> str:
-    if isinstance(exc, FileNotFoundError):
-        return "file vanished during the ingest"
-    return f"cannot read file: {exc.strerror or exc}"
-
-
 def _gone(paths: Sequence[Path], files: Sequence[SourceFile], run: _Run) -> list[str]:
     """Ids of stored articles whose files lived under one of the given folders and are not there now."""
     folders = tuple(os.path.abspath(p) + os.sep for p in paths if p.is_dir())
@@ -241,77 +198,3 @@ def _gone(paths: Sequence[Path], files: Sequence[SourceFile], run: _Run) -> list
         for path, entry in run.stored.items()
         if path not in present and path.startswith(folders) and entry.id not in run.seen
     ]
-
-
-def build_chunk(tasks: Sequence[_Task], zone_name: str) -> list[Outcome]:
-    """Build records for a chunk of files; every failure becomes a Problem, never an exception."""
-    zone = ZoneInfo(zone_name)
-
-    return [_build_one(task, zone) for task in tasks]
-
-
-def _build_one(task: _Task, zone: ZoneInfo) -> Outcome:
-    if not _is_utf8(task.path):  # the name's bytes came through as surrogate escapes, which nothing stores
-        return Problem(task.path, "the file name is not valid UTF-8: rename the file")
-    try:
-        read_at = now()
-        with open(task.path, "rb") as handle:
-            file_stamp = stamp(os.fstat(handle.fileno()), read_at)
-            data = handle.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:
-            return Problem(task.path, f"file too large: more than {MAX_FILE_BYTES // 2**20} MiB")
-        digest = content_hash(data, CLEANER_VERSION)
-        from app.ingest.build import build_record  # the parsers load only once a file has changed
-
-        return build_record(
-            data, key=task.key, file_path=task.path, digest=digest, zone=zone, file_stamp=file_stamp
-        )
-    except UnreadableFile as exc:
-        return Problem(task.path, str(exc))
-    except OSError as exc:
-        return Problem(task.path, _os_reason(exc))
-    except (RecursionError, MemoryError) as exc:
-        return Problem(task.path, f"too deeply nested or too large to parse ({type(exc).__name__})")
-    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the others
-        return Problem(task.path, f"unexpected error: {type(exc).__name__}: {exc}"[:300])
-
-
-def _chunks(tasks: Sequence[_Task]) -> Iterator[Sequence[_Task]]:
-    for start in range(0, len(tasks), CHUNK_SIZE):
-        yield tasks[start : start + CHUNK_SIZE]
-
-
-def _build_all(tasks: Sequence[_Task], zone: ZoneInfo, jobs: int | None) -> Iterator[Outcome]:
-    """Build records inline for small runs, else in worker processes with a bounded queue of chunks."""
-    jobs = jobs or os.cpu_count() or 1
-    if jobs == 1 or len(tasks) < PARALLEL_THRESHOLD:
-        for chunk in _chunks(tasks):
-            yield from build_chunk(chunk, zone.key)
-        return
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_server()) as pool:
-        pending: deque[Future[list[Outcome]]] = deque()
-        for chunk in _chunks(tasks):
-            pending.append(pool.submit(build_chunk, chunk, zone.key))
-            if len(pending) >= jobs * CHUNKS_IN_FLIGHT_PER_JOB:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
-
-
-def _fork_server() -> BaseContext:
-    """A fork server that has loaded the parsers once forks each worker ready to go, without forking this
-    process (whose progress-bar thread makes plain fork unsafe). It runs `python -c`, which puts the working
-    directory first on its import path (Python 3.11's ignores ours): it is started without it, so that an
-    `app` package in the folder ingest runs from (another checkout) cannot stand in for this one."""
-    context = get_context("forkserver")
-    context.set_forkserver_preload(["app.ingest.preload"])
-    previous = os.environ.get("PYTHONSAFEPATH")
-    os.environ["PYTHONSAFEPATH"] = "1"
-    try:
-        forkserver.ensure_running()  # once per process; later calls find it running
-    finally:
-        if previous is None:
-            del os.environ["PYTHONSAFEPATH"]
-        else:
-            os.environ["PYTHONSAFEPATH"] = previous
-    return context
