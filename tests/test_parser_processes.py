@@ -51,21 +51,30 @@ def _fork_server_workers() -> list[int]:
     return [pid for pid, parent in parents.items() if parent in servers]
 
 
-def test_a_parser_process_killed_mid_load_costs_no_file(tmp_path: Path, engine: Engine) -> None:
+def test_a_parser_process_killed_mid_load_costs_no_file(
+    tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     posts = tmp_path / "posts"
     posts.mkdir()
-    total = PARALLEL_THRESHOLD + 300
+    total = 2000  # 40 chunks, most of them still in flight when the first results come back
     for number in range(total):
         (posts / f"post-{number:04d}.md").write_text(post_text(title=f"编号{number}"), encoding="utf-8")
     killed: list[int] = []
+    rebuilt: list[int] = []
+    one_at_a_time = parsers._build_one_at_a_time
+
+    def counting(tasks: list[parsers.Task], zone: Any) -> Any:
+        rebuilt.append(len(tasks))
+        return one_at_a_time(tasks, zone)
 
     def kill_a_worker(done: int, _total: int) -> None:
-        if done == 100 and not killed:
+        if done == 50 and not killed:
             killed.append(_fork_server_workers()[0])
             os.kill(killed[0], signal.SIGKILL)
 
+    monkeypatch.setattr(parsers, "_build_one_at_a_time", counting)
     report = ingest([posts], engine=engine, zone=UTC_ZONE, jobs=2, on_progress=kill_a_worker)
-    assert killed
+    assert killed and max(rebuilt) > 0, "the kill must land while files are in flight"
     assert (report.added, report.failures) == (total, [])
 
 
