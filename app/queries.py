@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.facets import count_facets
-from app.ingest.categories import PATH_SEPARATOR
+from app.ingest.record import PATH_SEPARATOR
 from app.models import Article, ArticleCategory, Category
 from app.pagination import (
     SortKey,

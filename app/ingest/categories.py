@@ -7,16 +7,11 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from app.ingest.record import category_path
 from app.models import Category
 from app.slugs import slugify
 
 CATEGORY = Category.__table__  # type: ignore[attr-defined]
-PATH_SEPARATOR = " / "
-
-
-def category_path(names: Sequence[str]) -> str:
-    """The unique key of a category: the names from the top down."""
-    return PATH_SEPARATOR.join(names)
 
 
 class CategoryIndex:

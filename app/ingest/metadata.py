@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from selectolax.lexbor import LexborHTMLParser
 
+from app.ingest.record import category_path
+
 # Keys this project understands; everything else is kept verbatim in `extra`.
 KNOWN_KEYS = frozenset({"title", "categories", "headimg", "author", "comments", "date", "thumbnail"})
 _SPACES = re.compile(r"\s+")
@@ -65,7 +67,7 @@ def clean_categories(value: Any) -> list[str]:
 
 def key_too_long(categories: list[str], author: str | None) -> str | None:
     """Why these values cannot be stored (they are index keys), or None when they can."""
-    hierarchy = len(" / ".join(categories).encode())  # the category path; the post path is shorter
+    hierarchy = len(category_path(categories).encode())  # the longest key: the post path is shorter
     if hierarchy > MAX_KEY_BYTES:
         return f"categories too long: {hierarchy:,} bytes as a hierarchy, {MAX_KEY_BYTES:,} at most"
     if author is not None and (size := len(author.encode())) > MAX_KEY_BYTES:

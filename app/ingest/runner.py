@@ -118,12 +118,13 @@ class _Run:
 
     def take_back(self, refused: Sequence[Refused], report: IngestReport) -> None:
         """Records the database refused: failures after all, and whatever their files gave before stays."""
-        for record, reason in ((item.record, item.reason) for item in refused):
+        for item in refused:
+            record = item.record
             if self._updates(record):
                 report.updated -= 1
             else:
                 report.added -= 1
-            report.failures.append(Problem(record.file_path, reason))
+            report.failures.append(Problem(record.file_path, item.reason))
             previous = self.stored.get(record.file_path)
             if previous is not None and previous.id != record.id:
                 self.replaced.remove(previous.id)
