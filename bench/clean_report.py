@@ -29,7 +29,7 @@ import frontmatter
 from selectolax.lexbor import LexborHTMLParser
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from app.ingest.clean import CleanBody, clean_body  # noqa: E402  (run as a script from the repo)
+from app.clean.cleaner import CleanBody, clean_body  # noqa: E402  (run as a script from the repo)
 
 MIN_PARAGRAPH = 20
 TIMING_RUNS = 3

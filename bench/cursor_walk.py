@@ -18,9 +18,9 @@ with warnings.catch_warnings():
 
 from app.api.app import create_app
 from app.config import Settings
-from app.db import make_engine
 from app.ingest.runner import ingest
-from app.migrate import upgrade
+from app.store.engine import make_engine
+from app.store.migrations import upgrade
 
 
 def walk(client: TestClient, limit: int) -> list[str]:

@@ -20,9 +20,9 @@ with warnings.catch_warnings():
 
 from app.api.app import create_app
 from app.config import Settings
-from app.db import make_engine
 from app.ingest.runner import ingest
-from app.migrate import upgrade
+from app.store.engine import make_engine
+from app.store.migrations import upgrade
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import postgres  # noqa: E402  (a sibling script)

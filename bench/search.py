@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from common import ARTICLES_CLI, CACHE_ROOT, corpus, free_port, server  # noqa: E402
 from generate import COMMON, ENGLISH, IDIOMS, TOPICS  # noqa: E402
 
-from app.search.tokens import is_cjk  # noqa: E402
+from app.text.tokens import is_cjk  # noqa: E402
 
 PER_KIND = 12
 TARGET_MS = 20.0
@@ -69,8 +69,8 @@ def query_sets(seed: int) -> dict[str, list[dict[str, Any]]]:
 
 def prepare(folder: Path, articles: int, database_url: str) -> None:
     """Ingest the corpus unless the database already holds that many articles."""
-    from app.db import make_engine
-    from app.migrate import upgrade
+    from app.store.engine import make_engine
+    from app.store.migrations import upgrade
 
     engine = make_engine(database_url)
     upgrade(engine)
@@ -110,7 +110,7 @@ def p95(values: Sequence[float]) -> float:
 def bench(database_url: str, runs: int, seed: int) -> None:
     import httpx
 
-    from app.db import make_engine
+    from app.store.engine import make_engine
 
     queries = query_sets(seed)
     results: dict[str, list[tuple[float, float]]] = {kind: [] for kind in queries}

@@ -25,14 +25,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from app.db import make_engine  # noqa: E402
 from app.ingest.runner import ingest  # noqa: E402
-from app.migrate import upgrade  # noqa: E402
-from app.queries import ArticleFilters, list_articles  # noqa: E402
-from app.search.folding import fold  # noqa: E402
-from app.search.query import parse_query  # noqa: E402
-from app.search.sql import matching  # noqa: E402
-from app.search.tokens import is_cjk  # noqa: E402
+from app.query.listings import ArticleFilters, list_articles  # noqa: E402
+from app.store.backends.search_sql import matching  # noqa: E402
+from app.store.engine import make_engine  # noqa: E402
+from app.store.migrations import upgrade  # noqa: E402
+from app.text.folding import fold  # noqa: E402
+from app.text.query_syntax import parse_query  # noqa: E402
+from app.text.tokens import is_cjk  # noqa: E402
 
 
 def queries_from(texts: Sequence[str]) -> set[str]:

@@ -32,11 +32,11 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import corpus, reset  # noqa: E402
 
-from app.db import make_engine  # noqa: E402
-from app.ingest.loader import Loader  # noqa: E402
 from app.ingest.parsers import Task, build_all  # noqa: E402
-from app.ingest.record import ArticleRecord  # noqa: E402
-from app.search.index import doc_id_floor  # noqa: E402
+from app.parse.record import ArticleRecord  # noqa: E402
+from app.store.engine import make_engine  # noqa: E402
+from app.store.search_index import doc_id_floor  # noqa: E402
+from app.store.writer import Loader  # noqa: E402
 
 BATCH = 500
 

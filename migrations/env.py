@@ -4,9 +4,9 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
-from app import models  # noqa: F401 - registers the tables on SQLModel.metadata
 from app.config import get_settings
-from app.schema_by_hand import include_name
+from app.store import tables  # noqa: F401 - registers the tables on SQLModel.metadata
+from app.store.hand_built import include_name
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -16,9 +16,9 @@ from sqlmodel import SQLModel
 
 from app.api.app import create_app
 from app.config import Settings
-from app.db import make_engine
 from app.ingest.runner import IngestReport, ingest
-from app.migrate import upgrade
+from app.store.engine import make_engine
+from app.store.migrations import upgrade
 from tests.postgres import start_cluster
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.ingest.record import article_id
+from app.parse.record import article_id
 from tests.conftest import FIXTURES, IngestFn, WritePost
 
 SEED_ID = article_id("金融/新浪财经/新浪财经－国內/seed.md")

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from app.ingest.runner import ingest
-from app.models import Article, ArticleCategory
+from app.store.tables import Article, ArticleCategory
 from tests.conftest import UTC_ZONE, ingest_command, post_text
 
 

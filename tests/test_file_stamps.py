@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 
-from app.db import make_engine
 from app.ingest import runner, stamp
-from app.ingest.loader import STORED_FILES
-from app.models import Article
+from app.store.engine import make_engine
+from app.store.tables import Article
+from app.store.writer import STORED_FILES
 from tests.conftest import IngestFn, WritePost
 
 ARTICLE = Article.__table__  # type: ignore[attr-defined]

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.ingest import frontmatter_split, metadata
-from app.ingest.reader import UnreadableFile, decode
+from app.parse import front_matter, metadata
+from app.parse.decode import UnreadableFile, decode
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -77,7 +77,7 @@ def test_unknown_keys_are_kept_json_safe() -> None:
 
 def test_title_with_both_quote_kinds_is_read_verbatim() -> None:
     text = "\n---\ntitle: 'It's a \"test\"'\nauthor: x\n---\nbody\n"
-    meta, body, warnings = frontmatter_split.split(text)
+    meta, body, warnings = front_matter.split(text)
     assert meta["title"] == 'It\'s a "test"'
     assert body == "body"
     assert warnings and "mixed quotes" in warnings[0]
@@ -86,12 +86,12 @@ def test_title_with_both_quote_kinds_is_read_verbatim() -> None:
 def test_yaml_alias_bomb_is_refused() -> None:
     bomb = "\n---\na: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n---\nbody\n"
     with pytest.raises(UnreadableFile, match="aliases"):
-        frontmatter_split.split(bomb)
+        front_matter.split(bomb)
 
 
 def test_broken_yaml_without_title_is_a_failure() -> None:
     with pytest.raises(UnreadableFile, match="invalid YAML"):
-        frontmatter_split.split("\n---\ncategories: [unclosed\n---\nbody\n")
+        front_matter.split("\n---\ncategories: [unclosed\n---\nbody\n")
 
 
 def test_decode_accepts_bom_crlf_and_gbk() -> None:

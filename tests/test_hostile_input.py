@@ -14,8 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from app.ingest import build, parsers, runner
-from app.ingest.record import ArticleRecord
+from app.ingest import parsers, runner
+from app.parse import build
+from app.parse.record import ArticleRecord
 from tests.conftest import UTC_ZONE, IngestFn, WritePost, post_text
 
 

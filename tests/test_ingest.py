@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from app.ingest.record import article_id
 from app.ingest.runner import ingest
-from app.models import Article, ArticleCategory, Category
+from app.parse.record import article_id
+from app.store.tables import Article, ArticleCategory, Category
 from tests.conftest import FIXTURES, UTC_ZONE, IngestFn, WritePost
 
 ARTICLE = Article.__table__  # type: ignore[attr-defined]

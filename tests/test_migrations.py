@@ -9,11 +9,11 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from app import models  # noqa: F401 - registers the tables
-from app.db import make_engine
-from app.migrate import alembic_config, downgrade, upgrade
-from app.schema_by_hand import include_name
-from app.schema_version import HEAD, at_head
+from app.store import tables  # noqa: F401 - registers the tables
+from app.store.engine import make_engine
+from app.store.hand_built import include_name
+from app.store.migrations import alembic_config, downgrade, upgrade
+from app.store.schema import HEAD, at_head
 
 
 def test_upgrade_from_empty_matches_the_models(tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ from sqlalchemy.engine import Engine
 
 from app.api.app import create_app
 from app.config import Settings
-from app.db import make_engine
-from app.migrate import downgrade, upgrade
+from app.store.engine import make_engine
+from app.store.migrations import downgrade, upgrade
 
 
 def test_healthz_answers_without_a_database(tmp_path: Path) -> None:

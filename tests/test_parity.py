@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 
 from app.api.app import create_app
 from app.config import Settings
-from app.db import make_engine
 from app.ingest.runner import ingest
+from app.store.engine import make_engine
 from tests.conftest import FIXTURES, UTC_ZONE, empty_database
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -14,8 +14,8 @@ from sqlalchemy.engine import Engine
 
 from app.ingest import parsers
 from app.ingest.parsers import PARALLEL_THRESHOLD
-from app.ingest.record import ArticleRecord
 from app.ingest.runner import ingest
+from app.parse.record import ArticleRecord
 from tests.conftest import ARTICLES_CLI, UTC_ZONE, post_text
 
 

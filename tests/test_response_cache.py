@@ -5,7 +5,7 @@ from sqlalchemy.engine import Engine
 
 from app.api.app import create_app
 from app.config import Settings
-from app.data_version import VersionProbe
+from app.store.data_version import VersionProbe
 from tests.conftest import IngestFn, WritePost
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.slugs import slugify
+from app.text.slugs import slugify
 
 
 @pytest.mark.parametrize(

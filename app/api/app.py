@@ -12,8 +12,8 @@ from app.api.conditional import ConditionalGetMiddleware
 from app.api.request_log import REQUEST_ID_HEADER, RequestContextMiddleware
 from app.api.response_cache import ResponseCacheMiddleware
 from app.config import Settings, get_settings
-from app.data_version import VersionProbe
-from app.db import make_engine
+from app.store.data_version import VersionProbe
+from app.store.engine import make_engine
 
 DESCRIPTION = """
 Scraped news articles (Sina Finance, Zhihu, 36kr, cnBeta, IT之家 and more), served as JSON with their

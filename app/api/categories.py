@@ -10,8 +10,8 @@ from app.api.deps import SessionDep
 from app.api.fields import SummaryFields
 from app.api.paging import PagingDep
 from app.api.search import SearchDep
-from app.queries import category_tree, find_category
-from app.schemas import ArticlePage, CategoryNode
+from app.query.listings import category_tree, find_category
+from app.query.schemas import ArticlePage, CategoryNode
 
 router = APIRouter(tags=["categories"])
 

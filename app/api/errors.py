@@ -14,7 +14,7 @@ from starlette.status import HTTP_422_UNPROCESSABLE_CONTENT
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.request_log import request_id_of
-from app.pagination import InvalidCursor
+from app.query.pagination import InvalidCursor
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 

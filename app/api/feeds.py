@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from app.api.articles import INVALID, FiltersDep
 from app.api.deps import SessionDep
 from app.api.links import public_base, public_url
-from app.queries import ARTICLE, ArticleFilters, list_articles
-from app.schemas import ArticleSummary
+from app.query.listings import ARTICLE, ArticleFilters, list_articles
+from app.query.schemas import ArticleSummary
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 

@@ -8,7 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 
 from app.api.on_event_loop import on_event_loop
-from app.schemas import ArticleDetail, ArticleSummary
+from app.query.schemas import ArticleDetail, ArticleSummary
 
 FieldSet = frozenset[str] | None
 

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from app.api.errors import PROBLEM_MEDIA_TYPE
-from app.schemas import ProblemDetail
+from app.query.schemas import ProblemDetail
 
 PROBLEM_REF = {"$ref": "#/components/schemas/ProblemDetail"}
 ETAG = {

@@ -7,8 +7,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from app.api.errors import problem
-from app.schema_version import at_head
-from app.schemas import ProblemDetail
+from app.query.schemas import ProblemDetail
+from app.store.schema import at_head
 
 router = APIRouter(tags=["operations"])
 

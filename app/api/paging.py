@@ -8,7 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from app.api.fields import FieldSet, page_include
 from app.api.links import link_header, public_url
 from app.api.on_event_loop import on_event_loop
-from app.schemas import ArticlePage
+from app.query.schemas import ArticlePage
 
 MAX_OFFSET = 10_000
 

@@ -1,11 +1,9 @@
 """Per request: an id (echoed from X-Request-ID or generated), one access-log line, baseline headers."""
 
-import copy
 import logging
 import os
 import re
 import time
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -75,12 +73,3 @@ def _given_id(scope: Scope) -> str | None:
             given = value.decode("latin-1")
             return given if SANE_REQUEST_ID.fullmatch(given) else None
     return None
-
-
-def server_log_config() -> dict[str, Any]:
-    """uvicorn's logging setup with our loggers added (its own access log is replaced by ours)."""
-    from uvicorn.config import LOGGING_CONFIG
-
-    config = copy.deepcopy(LOGGING_CONFIG)
-    config["loggers"]["app"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
-    return config

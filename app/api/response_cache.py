@@ -17,7 +17,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.conditional import kept_on_304, not_modified
-from app.data_version import VersionProbe
+from app.store.data_version import VersionProbe
 
 CACHED_PREFIXES = ("/articles", "/categories", "/feeds/")
 MAX_BODY = 512 * 1024

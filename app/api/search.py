@@ -6,9 +6,9 @@ from fastapi import Depends, Query
 from pydantic import AfterValidator
 
 from app.api.on_event_loop import on_event_loop
-from app.facets import FACETS
-from app.search.query import MAX_QUERY_LENGTH, QueryError, SearchQuery, parse_query
-from app.sorts import Sort
+from app.query.facets import FACETS
+from app.query.sorts import Sort
+from app.text.query_syntax import MAX_QUERY_LENGTH, QueryError, SearchQuery, parse_query
 
 
 def _searchable(q: str | None) -> str | None:

@@ -11,10 +11,10 @@ from multiprocessing import forkserver, get_context
 from multiprocessing.context import BaseContext
 from zoneinfo import ZoneInfo
 
-from app.ingest.cleaner_version import CLEANER_VERSION
-from app.ingest.reader import UnreadableFile, content_hash
-from app.ingest.record import ArticleRecord
+from app.clean.version import CLEANER_VERSION
 from app.ingest.stamp import now, stamp
+from app.parse.decode import UnreadableFile, content_hash
+from app.parse.record import ArticleRecord
 
 # Posts are kilobytes: a file this large is something else, and parsing it would take gigabytes of memory.
 MAX_FILE_BYTES = 32 * 1024 * 1024
@@ -77,7 +77,7 @@ def _build_one(task: Task, zone: ZoneInfo) -> Outcome:
         if len(data) > MAX_FILE_BYTES:
             return Problem(task.path, f"file too large: more than {MAX_FILE_BYTES // 2**20} MiB")
         digest = content_hash(data, CLEANER_VERSION)
-        from app.ingest.build import build_record  # the parsers load only once a file has changed
+        from app.parse.build import build_record  # the parsers load only once a file has changed
 
         return build_record(
             data, key=task.key, file_path=task.path, digest=digest, zone=zone, file_stamp=file_stamp
@@ -159,7 +159,9 @@ def _fork_server() -> BaseContext:
     directory first on its import path (Python 3.11's ignores ours): it is started without it, so that an
     `app` package in the folder ingest runs from (another checkout) cannot stand in for this one."""
     context = get_context("forkserver")
-    context.set_forkserver_preload(["app.ingest.preload"])
+    # "__main__": the server imports the running script (`articles`) once, as each worker would otherwise do
+    # on start, since multiprocessing restores the parent's main module in its children.
+    context.set_forkserver_preload(["__main__", "app.ingest.preload"])
     previous = os.environ.get("PYTHONSAFEPATH")
     os.environ["PYTHONSAFEPATH"] = "1"
     try:

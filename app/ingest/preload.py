@@ -4,10 +4,9 @@ The workers are forked from that server, so the modules imported and the tables 
 the start, instead of being loaded again by each of them.
 """
 
-import app.cli  # noqa: F401 - each worker re-runs the `articles` script (multiprocessing restores __main__)
-from app.ingest import build  # noqa: F401 - the parsers
-from app.search.folding import fold
-from app.slugs import slugify
+from app.parse import build  # noqa: F401 - the parsers
+from app.text.folding import fold
+from app.text.slugs import slugify
 
 fold("中")  # builds the fold table
 slugify("中")  # loads pypinyin and builds the pinyin table

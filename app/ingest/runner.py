@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
-from app.ingest.cleaner_version import CLEANER_VERSION
-from app.ingest.loader import Loader, Refused, StoredFile
+from app.clean.version import CLEANER_VERSION
+from app.ingest.discover import SourceFile, discover
 from app.ingest.parsers import MAX_FILE_BYTES, Outcome, Problem, Task, build_all, os_reason
-from app.ingest.reader import SourceFile, content_hash, discover
-from app.ingest.record import ArticleRecord
 from app.ingest.stamp import now, stamp
+from app.parse.decode import content_hash
+from app.parse.record import ArticleRecord
+from app.store.writer import Loader, Refused, StoredFile
 
 
 @dataclass(slots=True)

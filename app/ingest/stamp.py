@@ -13,7 +13,7 @@ again next time, and stamped then.
 import os
 import time
 
-from app.ingest.cleaner_version import CLEANER_VERSION
+from app.clean.version import CLEANER_VERSION
 
 # Wider than any file system's mtime granularity (FAT's is 2 s).
 RACY_SECONDS = 3.0

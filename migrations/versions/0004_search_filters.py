@@ -22,7 +22,7 @@ ORPHAN_TRIGGER = (
 
 
 def upgrade() -> None:
-    from app.search.index import rebuild, refresh_stale
+    from app.store.search_index import rebuild, refresh_stale
 
     if op.get_bind().dialect.name == "postgresql":
         refresh_stale(op.get_bind())  # its index is unchanged (filters read the article table): fill gaps

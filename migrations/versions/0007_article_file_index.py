@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from app.schema_by_hand import STORED_FILES_INDEX
+from app.store.hand_built import STORED_FILES_INDEX
 
 revision: str = "0007"
 down_revision: str | None = "0006"

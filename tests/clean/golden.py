@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.ingest.clean import CleanBody, clean_body
+from app.clean.cleaner import CleanBody, clean_body
 
 FIXTURES = Path(__file__).parent / "fixtures"
 UPDATE = os.environ.get("CLEAN_GOLDEN_UPDATE") == "1"

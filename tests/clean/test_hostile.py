@@ -5,7 +5,7 @@ import re
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from app.ingest.clean import clean_body
+from app.clean.cleaner import clean_body
 
 HOSTILE = {
     "script": '<p>safe</p><script>alert("x")</script><SCRIPT SRC="https://evil.example/x.js"></SCRIPT>',

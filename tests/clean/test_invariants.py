@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from app.ingest.clean import CleanBody, clean_body
+from app.clean.cleaner import CleanBody, clean_body
 from tests.clean.golden import cases
 from tests.clean.test_hostile import assert_allowlisted
 

@@ -1,7 +1,7 @@
 """Site selection and the rules that are easiest to state as examples."""
 
-from app.ingest.clean import clean_body
-from app.ingest.clean.rules import GENERIC, SINA, ZHIHU_DAILY, ZHIHU_HOT, norm_category, select_sites
+from app.clean.cleaner import clean_body
+from app.clean.rules import GENERIC, SINA, ZHIHU_DAILY, ZHIHU_HOT, norm_category, select_sites
 
 
 def test_sites_are_chosen_by_any_category_level() -> None:

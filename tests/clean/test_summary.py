@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.ingest.clean import detect_language, make_excerpt, reading_minutes
+from app.clean.cleaner import detect_language, make_excerpt, reading_minutes
 
 ENGLISH = (
     "The committee met on Tuesday to review the budget. Members agreed that the library needs a new roof "

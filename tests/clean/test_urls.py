@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.ingest.clean import clean_body, is_placeholder_image
+from app.clean.cleaner import clean_body, is_placeholder_image
 
 
 @pytest.mark.parametrize(

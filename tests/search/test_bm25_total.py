@@ -4,8 +4,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from app.search import listing
-from app.search.bm25_total import _varints
+from app.store.backends import sqlite_search as listing
+from app.store.backends.bm25_total import _varints
 from tests.conftest import IngestFn, WritePost
 from tests.search.conftest import search_ids
 

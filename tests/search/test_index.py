@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from app.config import get_settings
-from app.migrate import downgrade, upgrade
-from app.search.index import rebuild, refresh_stale, stale_count
+from app.store.migrations import downgrade, upgrade
+from app.store.search_index import rebuild, refresh_stale, stale_count
 from tests.conftest import IngestFn, WritePost
 from tests.search.conftest import search_ids
 

@@ -8,9 +8,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from app.search import listing
-from app.search.filters import IndexedFilters, filter_terms, fts5_filters, stored_filter_terms
-from app.search.index import rebuild, refresh_stale
+from app.store.backends import sqlite_search as listing
+from app.store.backends.fts5_terms import IndexedFilters, filter_terms, fts5_filters, stored_filter_terms
+from app.store.search_index import rebuild, refresh_stale
 from tests.conftest import IngestFn, WritePost
 from tests.search.conftest import search_ids
 

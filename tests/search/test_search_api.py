@@ -6,8 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from app.search.folding import fold
-from app.search.tokens import is_cjk
+from app.text.folding import fold
+from app.text.tokens import is_cjk
 from tests.search.conftest import search_ids
 
 
@@ -136,7 +136,7 @@ def test_a_filter_narrows_the_ranking_without_reordering_it(
 def test_count_false_pages_a_search_the_same_without_its_total(
     client: TestClient, search_corpus: dict[str, str], monkeypatch: pytest.MonkeyPatch, sort: str
 ) -> None:
-    from app.search import listing
+    from app.store.backends import sqlite_search as listing
 
     monkeypatch.setattr(listing, "RANK_WINDOW", 2)  # pages past the window too
     query = {"q": "国内 OR 碳达峰 OR 芯片 OR 游戏", "sort": sort, "limit": 2}
@@ -248,7 +248,7 @@ def test_blank_q_is_no_search(client: TestClient, search_corpus: dict[str, str])
 def test_relevance_ranks_the_newest_matches_then_lists_the_older_ones(
     client: TestClient, search_corpus: dict[str, str], monkeypatch: pytest.MonkeyPatch, engine: Engine
 ) -> None:
-    from app.search import listing
+    from app.store.backends import sqlite_search as listing
 
     monkeypatch.setattr(listing, "RANK_WINDOW", 2)  # only the two newest matches are ranked
     query = {"q": "国内 OR 碳达峰 OR 芯片"}

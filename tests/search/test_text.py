@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from app.search import folding, unfolded
-from app.search.folding import fold, fold_table, fold_with_offsets
-from app.search.highlight import highlight_body, highlight_title, match_spans
-from app.search.query import QueryError, parse_query
-from app.search.sql import fts5_expression
-from app.search.tokens import index_tokens, phrase_tokens, tokenizer_version
+from app.query.highlight import highlight_body, highlight_title, match_spans
+from app.store.backends.search_sql import fts5_expression
+from app.text import folding, unfolded
+from app.text.folding import fold, fold_table, fold_with_offsets
+from app.text.query_syntax import QueryError, parse_query
+from app.text.tokens import index_tokens, phrase_tokens, tokenizer_version
 
 
 def test_fold_is_per_character_and_idempotent() -> None:

@@ -1,0 +1,117 @@
+"""Figures (images with a caption) and code blocks."""
+
+from dataclasses import dataclass, field
+from html import escape
+
+from selectolax.lexbor import LexborNode
+
+from app.clean.inline import Inline, finish_text
+from app.clean.output import Exit, Output
+from app.clean.textutil import has_words, strip_invisible
+
+
+@dataclass(slots=True)
+class Figure:
+    """An open figure: its images and caption become one <figure>."""
+
+    acc_depth: int
+    images: list[str] = field(default_factory=list)
+    alts: list[str] = field(default_factory=list)
+    caption: tuple[str, str] | None = None
+
+
+class Figures(Output):
+    """figure, figcaption (and site caption elements), standalone images, pre."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.figures: list[Figure] = []
+
+    def current_figure(self) -> Figure | None:
+        """The open figure that an image here belongs to."""
+        if self.figures and self.figures[-1].acc_depth == len(self.accs):
+            return self.figures[-1]
+        return None
+
+    def enter_figure(self) -> Exit:
+        """Images and one caption; the caption is a text paragraph when it carries words."""
+        if self.accs[-1].flat:
+            return None
+        self.block_break()
+        figure = Figure(len(self.accs))
+        self.figures.append(figure)
+
+        def leave() -> None:
+            self.figures.pop()
+            self.emit_figure(figure)
+            self.block_break()
+
+        return leave
+
+    def enter_caption(self) -> Exit:
+        """figcaption (or a site's caption element): flat inline content."""
+        if self.accs[-1].flat:
+            self.block_break()
+            return self.block_break
+        figure = self.current_figure()
+        acc = Inline(flat=True)
+        self.accs.append(acc)
+
+        def leave() -> None:
+            self.accs.pop()
+            text, html = acc.take()
+            text = " ".join(finish_text(text).split("\n"))
+            if figure is not None and figure.caption is None:
+                figure.caption = (text, html)
+            else:
+                self.emit_paragraph("p", text, html)
+
+        return leave
+
+    def emit_figure(self, figure: Figure) -> None:
+        """One <figure> of the images; the caption (or, for some sites, the alt) as a text paragraph."""
+        text, html = figure.caption or ("", "")
+        if not has_words(text):
+            text, html = "", ""
+            alt = next((a for a in figure.alts if has_words(a)), "") if self.alt_captions else ""
+            if alt:
+                text, html = alt, escape(alt, quote=False)
+        if not figure.images:
+            if text:
+                self.emit_paragraph("p", text, html)
+            return
+        caption = f"<figcaption>{html}</figcaption>" if text else ""
+        self.add_block(text, f"<figure>{''.join(figure.images)}{caption}</figure>")
+
+    def code_block(self, node: LexborNode) -> None:
+        """pre: lines and indentation kept; the text drops blank lines so the block stays one paragraph."""
+        lines = [line.rstrip() for line in _pre_text(node).split("\n")]
+        while lines and not lines[0].strip():
+            lines.pop(0)
+        while lines and not lines[-1]:
+            lines.pop()
+        if not lines:
+            return
+        acc = self.accs[-1]
+        if acc.flat:
+            acc.add_text(" ".join(line.strip() for line in lines if line.strip()))
+            return
+        self.block_break()
+        text = "\n".join(line for line in lines if line.strip())
+        code = escape("\n".join(lines), quote=False)
+        self.add_block(text, f"<pre><code>{code}</code></pre>")
+
+
+def _pre_text(node: LexborNode) -> str:
+    """The text of a pre, with <br> as newlines; tabs kept, nbsp and CR normalized."""
+    if node.css_first("br") is None:
+        raw = node.text(deep=True)
+    else:
+        parts = []
+        for child in node.traverse(include_text=True):
+            if child.tag == "-text":
+                parts.append(child.text_content or "")
+            elif child.tag == "br":
+                parts.append("\n")
+        raw = "".join(parts)
+    return strip_invisible(raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " "))

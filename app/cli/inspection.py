@@ -1,0 +1,57 @@
+"""`articles inspect`: show what ingest would store for one file, and what the cleaner dropped and why."""
+
+import json
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from app.clean.cleaner import CLEANER_VERSION
+from app.parse.build import explain
+from app.parse.decode import content_hash
+
+SHOWN_FIELDS = (
+    "id", "source_path", "title", "slug", "categories", "author", "published_at", "image", "images",
+    "media", "original_title", "editor", "byline", "source_url", "language", "char_count",
+    "reading_minutes", "excerpt", "extra",
+)  # fmt: skip
+
+
+def inspect(path: Path, zone: ZoneInfo) -> dict[str, Any]:
+    """Everything ingest would store for `path`, plus warnings and dropped blocks; raises UnreadableFile."""
+    data = path.read_bytes()
+    record, cleaned = explain(
+        data,
+        key=path.name,
+        file_path=str(path.absolute()),
+        digest=content_hash(data, CLEANER_VERSION),
+        zone=zone,
+    )
+    fields = {name: getattr(record, name) for name in SHOWN_FIELDS}
+    fields["published_at"] = record.published_at.isoformat() if record.published_at else None
+    return fields | {
+        "warnings": record.warnings,
+        "body_text": record.body_text,
+        "body_html": record.body_html,
+        "dropped": [{"rule": d.rule, "text": d.text} for d in cleaned.dropped],
+    }
+
+
+def print_inspection(report: dict[str, Any], console: Console, *, as_json: bool) -> None:
+    """Fields, clean text, then a table of dropped blocks with the rule that dropped each."""
+    if as_json:
+        # Plain text, not Rich's: JSON that scripts parse gets no markup, colour or wrapping.
+        console.file.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+        return
+    fields = Table(show_header=False, box=None)
+    for name in (*SHOWN_FIELDS, "warnings"):
+        fields.add_row(f"[bold]{name}[/bold]", json.dumps(report[name], ensure_ascii=False))
+    console.print(fields)
+    console.print(Panel(report["body_text"] or "[dim](empty)[/dim]", title="body_text", highlight=False))
+    dropped = Table("rule", "dropped text", title="dropped by the cleaner")
+    for block in report["dropped"]:
+        dropped.add_row(block["rule"], block["text"])
+    console.print(dropped)

@@ -1,0 +1,1 @@
+"""The read side: listings, details, categories, facets and pagination, returned as the response schemas."""

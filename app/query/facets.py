@@ -1,0 +1,67 @@
+"""Facets: counts per category, author and month over every article a listing matches (not just a page)."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, desc, func, select
+from sqlalchemy.orm import Session
+
+from app.query.schemas import FacetValue
+from app.store.tables import Article, ArticleCategory, Category
+
+ARTICLE = Article.__table__  # type: ignore[attr-defined]
+LINK = ArticleCategory.__table__  # type: ignore[attr-defined]
+CATEGORY = Category.__table__  # type: ignore[attr-defined]
+
+FACETS = ("category", "author", "month")
+MAX_VALUES = 50  # per facet; the most frequent categories and authors, the newest months
+
+
+def _month(dialect: str) -> Any:
+    if dialect == "postgresql":
+        return func.to_char(func.timezone("UTC", ARTICLE.c.published_at), "YYYY-MM")
+    return func.strftime("%Y-%m", ARTICLE.c.published_at)
+
+
+def _category(ids: Select[Any]) -> Select[Any]:
+    count = func.count().label("count")
+    return (
+        select(CATEGORY.c.slug.label("value"), count, CATEGORY.c.name.label("label"))
+        .select_from(LINK.join(CATEGORY, CATEGORY.c.id == LINK.c.category_id))
+        .where(LINK.c.article_id.in_(ids))
+        .group_by(CATEGORY.c.id, CATEGORY.c.slug, CATEGORY.c.name)
+        .order_by(desc(count), CATEGORY.c.slug)
+    )
+
+
+def _author(ids: Select[Any]) -> Select[Any]:
+    count = func.count().label("count")
+    return (
+        select(ARTICLE.c.author.label("value"), count)
+        .where(ARTICLE.c.id.in_(ids), ARTICLE.c.author.is_not(None))
+        .group_by(ARTICLE.c.author)
+        .order_by(desc(count), ARTICLE.c.author)
+    )
+
+
+def _months(ids: Select[Any], dialect: str) -> Select[Any]:
+    month = _month(dialect).label("value")
+    return (
+        select(month, func.count().label("count"))
+        .where(ARTICLE.c.id.in_(ids), ARTICLE.c.published_at.is_not(None))
+        .group_by(month)
+        .order_by(desc(month))
+    )
+
+
+def count_facets(*, session: Session, ids: Select[Any], names: Sequence[str]) -> dict[str, list[FacetValue]]:
+    """For each facet name, its values over the articles whose id `ids` selects."""
+    dialect = session.get_bind().dialect.name
+    queries = {"category": _category(ids), "author": _author(ids), "month": _months(ids, dialect)}
+    return {
+        name: [
+            FacetValue.model_validate(dict(row))
+            for row in session.execute(queries[name].limit(MAX_VALUES)).mappings()
+        ]
+        for name in names
+    }

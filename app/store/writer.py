@@ -1,0 +1,182 @@
+"""Batched, idempotent writes of article records and their categories."""
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from app.parse.record import ArticleRecord
+from app.store import search_index
+from app.store.categories import CategoryIndex
+from app.store.engine import write_transaction
+from app.store.tables import Article, ArticleCategory, Category
+
+ARTICLE = Article.__table__  # type: ignore[attr-defined]
+LINK = ArticleCategory.__table__  # type: ignore[attr-defined]
+CATEGORY = Category.__table__  # type: ignore[attr-defined]
+# What every ingest reads of every article first; on SQLite an index covers it (migration 0007).
+STORED_FILES = select(ARTICLE.c.file_path, ARTICLE.c.id, ARTICLE.c.content_hash, ARTICLE.c.file_stamp)
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """A record the database would not store, and its one-line reason."""
+
+    record: ArticleRecord
+    reason: str
+
+
+def refuses_values(exc: DBAPIError) -> bool:
+    """Whether the database refused the values written (a constraint, a size limit, bad data), as opposed to
+    failing to write at all (locked, full, gone): only then is writing the rest without them worth a try."""
+    sqlstate = getattr(exc.orig, "sqlstate", None)  # PostgreSQL: the class of the SQLSTATE code
+    if isinstance(sqlstate, str):
+        return sqlstate[:2] in ("22", "23", "54")  # data exception, constraint, program limit
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in _SQLITE_VALUE_ERRORS
+
+
+# Primary SQLite result codes of refused values: too big, constraint failed, datatype mismatch.
+_SQLITE_VALUE_ERRORS = frozenset({sqlite3.SQLITE_TOOBIG, sqlite3.SQLITE_CONSTRAINT, sqlite3.SQLITE_MISMATCH})
+
+
+def _first_line(error: BaseException | None) -> str:
+    text = " ".join(str(error).split("\n", 1)[0].split())
+    return f"the database refused it: {text}"[:300]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """What the database remembers of a file: enough to skip it, or to prune it."""
+
+    id: str
+    content_hash: str
+    file_stamp: str | None
+
+
+def _insert(connection: Connection) -> Any:
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert
+
+
+class Loader:
+    """Writes batches in one transaction each; keeps the category ids it has seen."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.categories = CategoryIndex()
+
+    def stored_files(self) -> dict[str, StoredFile]:
+        """Every stored article by the absolute path of the file it came from."""
+        with self.engine.connect() as connection:
+            return {
+                row[0]: StoredFile(row[1], row[2], row[3]) for row in connection.execute(STORED_FILES).all()
+            }
+
+    def restamp(self, stamps: Sequence[tuple[str, str]]) -> None:
+        """Record new file stamps, by article id, for files found unchanged by their hash."""
+        if not stamps:
+            return
+        statement = update(ARTICLE).where(ARTICLE.c.id == bindparam("article_id"))
+        with write_transaction(self.engine) as connection:
+            connection.execute(
+                statement.values(file_stamp=bindparam("stamp")),
+                [{"article_id": article_id, "stamp": stamp} for article_id, stamp in sorted(stamps)],
+            )
+
+    def write(self, records: Sequence[ArticleRecord]) -> list[Refused]:
+        """Upsert `records`, replace their category links and search index rows, all in one transaction.
+        When the database refuses the values of some (a constraint, a size limit), the batch is written
+        again one record at a time, so that a bad record costs only itself: the refused ones are returned
+        with the database's reason, the others are written."""
+        if not records:
+            return []
+        # One order for every writer, so concurrent ingests lock rows in the same sequence.
+        records = sorted(records, key=lambda record: record.id)
+        try:
+            self._write_retrying(records)
+            return []
+        except DBAPIError as exc:
+            if len(records) == 1 or not refuses_values(exc):
+                raise
+        refused = []
+        for record in records:
+            try:
+                self._write_retrying([record])
+            except DBAPIError as exc:
+                if not refuses_values(exc):
+                    raise
+                refused.append(Refused(record, _first_line(exc.orig)))
+        return refused
+
+    def _write_retrying(self, records: Sequence[ArticleRecord]) -> None:
+        try:
+            self._write(records)
+        except IntegrityError:
+            # Another ingest may have dropped a category we had cached: forget the cache and retry once.
+            self.categories = CategoryIndex()
+            self._write(records)
+
+    def _write(self, records: Sequence[ArticleRecord]) -> None:
+        now = datetime.now(UTC)
+        with write_transaction(self.engine) as connection:
+            chains = {record.id: self.categories.ensure(connection, record.categories) for record in records}
+            ids = [record.id for record in records]
+            search_index.forget(connection, ids)  # first: SQLite's index needs the text being replaced
+            self._upsert_articles(connection, records, now)
+            connection.execute(delete(LINK).where(LINK.c.article_id.in_(ids)))
+            links = [
+                {"article_id": record.id, "category_id": category_id, "published_at": record.published_at}
+                for record in records
+                for category_id in chains[record.id]
+            ]
+            if links:
+                connection.execute(LINK.insert(), links)
+            search_index.index(
+                connection,
+                [
+                    search_index.Indexable(r.id, r.title_tokens, r.body_tokens, r.published_at)
+                    for r in records
+                ],
+            )
+
+    def _upsert_articles(
+        self, connection: Connection, records: Sequence[ArticleRecord], now: datetime
+    ) -> None:
+        rows = [record.row() | {"created_at": now, "updated_at": now} for record in records]
+        statement = _insert(connection)(ARTICLE)
+        changed = {name: statement.excluded[name] for name in rows[0] if name not in ("id", "created_at")}
+        # executemany of one cached statement: compiling a multi-row VALUES costs more than the insert.
+        connection.execute(statement.on_conflict_do_update(index_elements=["id"], set_=changed), rows)
+
+    def delete(self, ids: Iterable[str]) -> int:
+        """Delete articles (with their links and search index rows) by id; returns how many went."""
+        ids = sorted(ids)
+        if not ids:
+            return 0
+        with write_transaction(self.engine) as connection:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                search_index.forget(connection, chunk)
+                connection.execute(delete(LINK).where(LINK.c.article_id.in_(chunk)))
+                connection.execute(delete(ARTICLE).where(ARTICLE.c.id.in_(chunk)))
+        return len(ids)
+
+    def refresh_category_counts(self) -> None:
+        """Recount articles per category and drop categories left empty."""
+        count = (
+            select(func.count())
+            .select_from(LINK)
+            .where(LINK.c.category_id == CATEGORY.c.id)
+            .scalar_subquery()
+        )
+        with write_transaction(self.engine) as connection:
+            connection.execute(update(CATEGORY).values(article_count=count))
+            connection.execute(delete(CATEGORY).where(CATEGORY.c.article_count == 0))
+        self.categories = CategoryIndex()
