@@ -1,8 +1,16 @@
-"""search index: filter terms in FTS5 and orphan tracking (SQLite), rebuilt from the articles
+"""search index: filter terms in FTS5 and orphan tracking (SQLite); the index is left empty
 
 Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-29
+
+Like every migration, this one is frozen in time and imports nothing from `app`: the index code writes the
+newest shape of the tables, which an old database passing through here does not have yet. So the index is
+not filled here. On SQLite the FTS5 table is made again in its new shape and `article_search` is emptied,
+which leaves every article stale (no `article_search` row with the current tokenizer version). On
+PostgreSQL the index keeps its shape (the filters read the article table) and no data is touched. Either
+way, `articles ingest` indexes every stale article when it ends, and `articles serve` warns to run
+`articles reindex` while any is left.
 """
 
 from collections.abc import Sequence
@@ -22,21 +30,20 @@ ORPHAN_TRIGGER = (
 
 
 def upgrade() -> None:
-    from app.store.search_index import rebuild, refresh_stale
-
     if op.get_bind().dialect.name == "postgresql":
-        refresh_stale(op.get_bind())  # its index is unchanged (filters read the article table): fill gaps
         return
-    # A contentless FTS5 table cannot gain a column: it is made again and filled from the articles.
+    # A contentless FTS5 table cannot gain a column: it is made again, empty, so the rows that pointed
+    # into the old one go too.
     op.execute("DROP TABLE article_fts")
     op.execute(
         "CREATE VIRTUAL TABLE article_fts USING fts5("
         "title, body, filters, content='', tokenize='ascii', prefix='1')"
     )
+    op.execute("DELETE FROM article_search")
     op.execute("ALTER TABLE article_search ADD COLUMN filters TEXT NOT NULL DEFAULT ''")
     op.execute("CREATE TABLE article_fts_orphan (doc_id INTEGER PRIMARY KEY)")
+    # Created after the delete above: the new FTS5 table holds no postings, so those rows left no orphans.
     op.execute(ORPHAN_TRIGGER)
-    rebuild(op.get_bind())
 
 
 def downgrade() -> None:

@@ -9,13 +9,13 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from app.store.hand_built import STORED_FILES_INDEX
-
 revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# Copied, not imported: this migration must build the same index whatever the application later calls it.
+STORED_FILES_INDEX = "ix_article_file"
 COLUMNS = ["file_path", "id", "content_hash", "file_stamp"]
 
 
