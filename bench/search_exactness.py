@@ -26,8 +26,9 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.ingest.runner import ingest  # noqa: E402
-from app.query.listings import ArticleFilters, list_articles  # noqa: E402
-from app.store.backends.search_sql import matching  # noqa: E402
+from app.query.filters import ArticleFilters  # noqa: E402
+from app.query.listings import list_articles  # noqa: E402
+from app.store.backends import backend_of  # noqa: E402
 from app.store.engine import make_engine  # noqa: E402
 from app.store.migrations import upgrade  # noqa: E402
 from app.text.folding import fold  # noqa: E402
@@ -53,7 +54,7 @@ def queries_from(texts: Sequence[str]) -> set[str]:
 
 
 def search(engine: Engine, query: str) -> set[str]:
-    statement = matching(engine.dialect.name, parse_query(query))
+    statement = backend_of(engine).matching(parse_query(query))
     assert statement is not None
     with engine.connect() as connection:
         return {row[0] for row in connection.execute(statement)}

@@ -34,8 +34,8 @@ from common import corpus, reset  # noqa: E402
 
 from app.ingest.parsers import Task, build_all  # noqa: E402
 from app.parse.record import ArticleRecord  # noqa: E402
+from app.store.backends.fts5 import doc_id_floor  # noqa: E402
 from app.store.engine import make_engine  # noqa: E402
-from app.store.search_index import doc_id_floor  # noqa: E402
 from app.store.writer import Loader  # noqa: E402
 
 BATCH = 500

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from app.ingest.runner import ingest
-from app.store.tables import Article, ArticleCategory
+from app.store.tables import ARTICLE, LINK
 from tests.conftest import UTC_ZONE, ingest_command, post_text
 
 
@@ -26,8 +26,7 @@ def _write_posts(folder: Path, count: int, first: int = 0) -> None:
 
 
 def _counts(engine: Engine) -> tuple[int, int, int]:
-    article = Article.__table__  # type: ignore[attr-defined]
-    link = ArticleCategory.__table__  # type: ignore[attr-defined]
+    article, link = ARTICLE, LINK
     with engine.connect() as connection:
         total = connection.execute(select(func.count()).select_from(article)).scalar_one()
         distinct = connection.execute(select(func.count(func.distinct(article.c.source_path)))).scalar_one()

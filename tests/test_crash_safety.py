@@ -12,11 +12,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
 
 from app.ingest.runner import ingest
-from app.store.tables import Article, ArticleCategory
+from app.store.tables import ARTICLE, LINK
 from tests.conftest import UTC_ZONE, ingest_command, post_text
-
-ARTICLE = Article.__table__  # type: ignore[attr-defined]
-LINK = ArticleCategory.__table__  # type: ignore[attr-defined]
 
 
 def _write(folder: Path, count: int, version: int = 1) -> None:

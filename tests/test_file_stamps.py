@@ -12,11 +12,10 @@ from sqlalchemy.engine import Engine
 
 from app.ingest import runner, stamp
 from app.store.engine import make_engine
-from app.store.tables import Article
+from app.store.tables import ARTICLE
 from app.store.writer import STORED_FILES
 from tests.conftest import IngestFn, WritePost
 
-ARTICLE = Article.__table__  # type: ignore[attr-defined]
 HOUR = 3600
 
 

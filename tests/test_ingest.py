@@ -10,10 +10,8 @@ from sqlalchemy.engine import Engine
 
 from app.ingest.runner import ingest
 from app.parse.record import article_id
-from app.store.tables import Article, ArticleCategory, Category
+from app.store.tables import ARTICLE, CATEGORY, LINK
 from tests.conftest import FIXTURES, UTC_ZONE, IngestFn, WritePost
-
-ARTICLE = Article.__table__  # type: ignore[attr-defined]
 
 
 def _count(engine: Engine, table: object) -> int:
@@ -92,7 +90,7 @@ def test_changed_file_updates_the_same_article(
     assert (row["title"], row["categories"]) == ("新标题", ["游戏", "3DMGame"])
     assert _count(engine, ARTICLE) == 1
     with engine.connect() as connection:  # the old categories are gone with their last article
-        names = set(connection.execute(select(Category.__table__.c.name)).scalars())  # type: ignore[attr-defined]
+        names = set(connection.execute(select(CATEGORY.c.name)).scalars())
     assert names == {"游戏", "3DMGame"}
 
 
@@ -196,12 +194,12 @@ def test_categories_form_a_hierarchy_linked_at_every_level(
     write_post("a.md")
     run_ingest(write_post("b.md", categories="\n - 金融\n - 新浪财经\n - 新浪财经－美股", title="b").parent)
     with engine.connect() as connection:
-        rows = connection.execute(select(Category.__table__)).mappings().all()  # type: ignore[attr-defined]
+        rows = connection.execute(select(CATEGORY)).mappings().all()
     by_path = {row["path"]: row for row in rows}
     assert by_path["金融"]["article_count"] == 2
     assert by_path["金融 / 新浪财经"]["parent_id"] == by_path["金融"]["id"]
     assert by_path["金融 / 新浪财经 / 新浪财经－国內"]["article_count"] == 1
-    assert _count(engine, ArticleCategory.__table__) == 6  # type: ignore[attr-defined]
+    assert _count(engine, LINK) == 6
 
 
 def test_symlink_loops_are_not_followed_forever(write_post: WritePost, run_ingest: IngestFn) -> None:

@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
-from app.query.listings import ARTICLE, LINK
 from app.query.pagination import InvalidCursor, SortKey, decode_cursor, encode_cursor, ranges
 from app.query.sorts import IN_ONE_CATEGORY, NEWEST_FIRST
 from app.store.engine import make_engine
+from app.store.tables import ARTICLE, LINK
 from tests.conftest import IngestFn, WritePost
 
 

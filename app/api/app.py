@@ -12,6 +12,7 @@ from app.api.conditional import ConditionalGetMiddleware
 from app.api.request_log import REQUEST_ID_HEADER, RequestContextMiddleware
 from app.api.response_cache import ResponseCacheMiddleware
 from app.config import Settings, get_settings
+from app.store.backends import backend_of
 from app.store.data_version import VersionProbe
 from app.store.engine import make_engine
 
@@ -95,6 +96,6 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
         ResponseCacheMiddleware,
         probe=VersionProbe(engine),
         size=settings.response_cache_size,
-        blocking_probe=engine.dialect.name == "sqlite",
+        blocking_probe=backend_of(engine).embedded,
     )
     app.add_middleware(RequestContextMiddleware)

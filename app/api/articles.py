@@ -13,7 +13,8 @@ from app.api.fields import DetailFields, FieldSet, SummaryFields
 from app.api.on_event_loop import on_event_loop
 from app.api.paging import Paging, PagingDep, page_response
 from app.api.search import SearchDep, SearchParams
-from app.query.listings import ArticleFilters, get_article, list_articles
+from app.query.filters import ArticleFilters
+from app.query.listings import get_article, list_articles
 from app.query.schemas import ArticleDetail, ArticlePage, ProblemDetail
 
 router = APIRouter(tags=["articles"])

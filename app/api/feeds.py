@@ -11,13 +11,13 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 
 import orjson
 from fastapi import APIRouter, Query, Request, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.api.articles import INVALID, FiltersDep
 from app.api.deps import SessionDep
 from app.api.links import public_base, public_url
-from app.query.listings import ARTICLE, ArticleFilters, list_articles
+from app.query.filters import ArticleFilters
+from app.query.listings import list_articles, updated_times
 from app.query.schemas import ArticleSummary
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
@@ -46,16 +46,11 @@ class Feed:
     entries: list[Entry]
 
 
-def _updated_at(session: Session, ids: list[str]) -> dict[str, datetime]:
-    rows = session.execute(select(ARTICLE.c.id, ARTICLE.c.updated_at).where(ARTICLE.c.id.in_(ids)))
-    return {row.id: row.updated_at for row in rows}
-
-
 def _feed(request: Request, session: Session, filters: ArticleFilters, limit: int | None) -> Feed:
     size = limit or request.app.state.settings.feed_size
     page = list_articles(session=session, filters=filters, limit=size, count=False)
     base = public_base(request)
-    changed = _updated_at(session, [item.id for item in page.items])
+    changed = updated_times(session=session, ids=[item.id for item in page.items])
     entries = [Entry(item, f"{base}/articles/{item.id}", changed[item.id]) for item in page.items]
     listing = request.url.replace(path=request.scope.get("root_path", "") + "/articles")
     narrowed_to = ", ".join([*filters.categories, *filters.authors])

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.engine import Engine
 
 from app.config import Settings, get_settings
-from app.store.engine import is_sqlite, make_engine
+from app.store.engine import is_embedded, make_engine
 from app.store.schema import at_head
 
 cli = typer.Typer(
@@ -36,7 +36,7 @@ def _settings() -> Settings:
 def _engine(settings: Settings, *, auto_migrate: bool) -> Engine:
     engine = make_engine(settings.database_url)
     # The embedded database keeps itself current; PostgreSQL is migrated on purpose.
-    if auto_migrate and is_sqlite(settings.database_url) and not at_head(engine):
+    if auto_migrate and is_embedded(settings.database_url) and not at_head(engine):
         from app.store.migrations import upgrade
 
         upgrade(engine)

@@ -117,7 +117,7 @@ class _Run:
             report.added += 1
         return outcome
 
-    def take_back(self, refused: Sequence[Refused], report: IngestReport) -> None:
+    def take_back(self, refused: Sequence[Refused[ArticleRecord]], report: IngestReport) -> None:
         """Records the database refused: failures after all, and whatever their files gave before stays."""
         for item in refused:
             record = item.record

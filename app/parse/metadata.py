@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from selectolax.lexbor import LexborHTMLParser
 
-from app.parse.record import category_path
+from app.text.paths import category_path
 
 # Keys this project understands; everything else is kept verbatim in `extra`.
 KNOWN_KEYS = frozenset({"title", "categories", "headimg", "author", "comments", "date", "thumbnail"})

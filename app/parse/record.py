@@ -1,18 +1,10 @@
 """The row ingest stores for one article, and the id it is known by."""
 
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
-
-PATH_SEPARATOR = " / "  # between the names of a category path, parent first
-
-
-def category_path(names: Sequence[str]) -> str:
-    """The unique key of a category: the names from the top down."""
-    return PATH_SEPARATOR.join(names)
 
 
 def post_path(categories: list[str], key: str) -> str:

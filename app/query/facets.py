@@ -7,20 +7,12 @@ from sqlalchemy import Select, desc, func, select
 from sqlalchemy.orm import Session
 
 from app.query.schemas import FacetValue
-from app.store.tables import Article, ArticleCategory, Category
-
-ARTICLE = Article.__table__  # type: ignore[attr-defined]
-LINK = ArticleCategory.__table__  # type: ignore[attr-defined]
-CATEGORY = Category.__table__  # type: ignore[attr-defined]
+from app.store.backends import backend_of
+from app.store.backends.base import Backend
+from app.store.tables import ARTICLE, CATEGORY, LINK
 
 FACETS = ("category", "author", "month")
 MAX_VALUES = 50  # per facet; the most frequent categories and authors, the newest months
-
-
-def _month(dialect: str) -> Any:
-    if dialect == "postgresql":
-        return func.to_char(func.timezone("UTC", ARTICLE.c.published_at), "YYYY-MM")
-    return func.strftime("%Y-%m", ARTICLE.c.published_at)
 
 
 def _category(ids: Select[Any]) -> Select[Any]:
@@ -44,8 +36,8 @@ def _author(ids: Select[Any]) -> Select[Any]:
     )
 
 
-def _months(ids: Select[Any], dialect: str) -> Select[Any]:
-    month = _month(dialect).label("value")
+def _months(ids: Select[Any], backend: Backend) -> Select[Any]:
+    month = backend.month(ARTICLE.c.published_at).label("value")
     return (
         select(month, func.count().label("count"))
         .where(ARTICLE.c.id.in_(ids), ARTICLE.c.published_at.is_not(None))
@@ -56,8 +48,7 @@ def _months(ids: Select[Any], dialect: str) -> Select[Any]:
 
 def count_facets(*, session: Session, ids: Select[Any], names: Sequence[str]) -> dict[str, list[FacetValue]]:
     """For each facet name, its values over the articles whose id `ids` selects."""
-    dialect = session.get_bind().dialect.name
-    queries = {"category": _category(ids), "author": _author(ids), "month": _months(ids, dialect)}
+    queries = {"category": _category(ids), "author": _author(ids), "month": _months(ids, backend_of(session))}
     return {
         name: [
             FacetValue.model_validate(dict(row))

@@ -1,16 +1,16 @@
-"""Read side: listings, details and the category tree, as response schemas."""
+"""Listings (filtered, searched, paged, with facets), one article's detail and the category tree, as the
+response schemas."""
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from functools import cache, partial
-from typing import Any, Literal
+from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from app.parse.record import PATH_SEPARATOR
 from app.query.facets import count_facets
+from app.query.filters import ArticleFilters, ResolvedFilters
 from app.query.highlight import highlight_body, highlight_title
 from app.query.pagination import (
     SortKey,
@@ -29,74 +29,13 @@ from app.query.schemas import (
     Highlights,
 )
 from app.query.sorts import IN_ONE_CATEGORY, KEYSET_SORTS, NEWEST_FIRST, Sort
-from app.store.backends.fts5_terms import IndexedFilters
-from app.store.backends.search_sql import excluding, matching
-from app.store.backends.sqlite_search import sqlite_search_page
-from app.store.tables import Article, ArticleCategory, Category
+from app.store.backends import backend_of
+from app.store.tables import ARTICLE, CATEGORY, LINK
+from app.text.paths import PATH_SEPARATOR
 from app.text.query_syntax import SearchQuery
-
-ARTICLE = Article.__table__  # type: ignore[attr-defined]
-LINK = ArticleCategory.__table__  # type: ignore[attr-defined]
-CATEGORY = Category.__table__  # type: ignore[attr-defined]
 
 SUMMARY_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleBase.model_fields)
 DETAIL_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleDetail.model_fields if name != "paragraphs")
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleFilters:
-    """What a listing is narrowed by; empty lists and None mean no filter."""
-
-    categories: Sequence[str] = field(default_factory=tuple)
-    category_mode: Literal["any", "all"] = "any"
-    authors: Sequence[str] = field(default_factory=tuple)
-    since: datetime | None = None  # inclusive
-    until: datetime | None = None  # exclusive
-    has_image: bool | None = None
-    within: str | None = None  # a category slug the article must also be in (the /categories route)
-
-
-def category_ids(session: Session, names_or_slugs: Sequence[str]) -> list[int]:
-    """Ids of the categories whose name or slug is one of the values (a name may name several)."""
-    query = select(CATEGORY.c.id).where(
-        or_(CATEGORY.c.slug.in_(names_or_slugs), CATEGORY.c.name.in_(names_or_slugs))
-    )
-    return list(session.execute(query).scalars())
-
-
-def _in_categories(ids: Sequence[int]) -> Any:
-    return ARTICLE.c.id.in_(select(LINK.c.article_id).where(LINK.c.category_id.in_(ids)))
-
-
-def _indexed_filters(session: Session, filters: ArticleFilters) -> IndexedFilters:
-    """The filters other than dates, as the SQLite index answers them (category names resolved)."""
-    if filters.category_mode == "all":
-        groups = [category_ids(session, [value]) for value in filters.categories]
-    else:
-        groups = [category_ids(session, filters.categories)] if filters.categories else []
-    if filters.within:
-        groups.append(category_ids(session, [filters.within]))
-    return IndexedFilters(category_groups=groups, authors=filters.authors, has_image=filters.has_image)
-
-
-def _conditions(session: Session, filters: ArticleFilters) -> list[Any]:
-    """The WHERE conditions of the filters (category names resolved once)."""
-    conditions = []
-    if filters.categories and filters.category_mode == "all":
-        conditions += [_in_categories(category_ids(session, [value])) for value in filters.categories]
-    elif filters.categories:
-        conditions.append(_in_categories(category_ids(session, filters.categories)))
-    if filters.within:
-        conditions.append(_in_categories(category_ids(session, [filters.within])))
-    if filters.authors:
-        conditions.append(ARTICLE.c.author.in_(filters.authors))
-    if filters.since is not None:
-        conditions.append(ARTICLE.c.published_at >= filters.since)
-    if filters.until is not None:
-        conditions.append(ARTICLE.c.published_at < filters.until)
-    if filters.has_image is not None:
-        conditions.append(ARTICLE.c.image.is_not(None) if filters.has_image else ARTICLE.c.image.is_(None))
-    return conditions
 
 
 def list_articles(
@@ -113,17 +52,15 @@ def list_articles(
 ) -> ArticlePage:
     """A page of summaries: by relevance with a search, else newest first (or as `sort` says), starting
     after `cursor` or `offset` rows; `total` unless `count` is false, facets when asked for."""
-    # Built on first use: SQLite's searched listing filters in its index and never needs them.
-    conditions = cache(partial(_conditions, session, filters))
+    resolved = ResolvedFilters.resolve(session, filters)
     if search is not None:
-        page = _search_page(session, filters, conditions, search, sort, limit, offset, cursor, count)
+        page = _search_page(session, resolved, search, sort, limit, offset, cursor, count)
     else:
-        source = _listing_source(session, filters, conditions(), KEYSET_SORTS[sort or "-published_at"])
+        source = _listing_source(resolved, KEYSET_SORTS[sort or "-published_at"])
         page = _keyset_page(session, source, limit, offset, cursor, count)
     if facets:
-        page.facets = count_facets(
-            session=session, ids=_narrowed(session, search, conditions(), ARTICLE.c.id), names=facets
-        )
+        ids = _narrowed(session, search, resolved.conditions(), ARTICLE.c.id)
+        page.facets = count_facets(session=session, ids=ids, names=facets)
     return page
 
 
@@ -134,8 +71,8 @@ def _narrowed(
     match's relevance, when asked and the search has terms to rank by)."""
     if search is None:
         return select(*columns).select_from(ARTICLE).where(*conditions)
-    dialect = session.get_bind().dialect.name
-    found, excluded = matching(dialect, search), excluding(dialect, search)
+    backend = backend_of(session)
+    found, excluded = backend.matching(search), backend.excluding(search)
     wheres = [*conditions] if excluded is None else [*conditions, ARTICLE.c.id.not_in(excluded)]
     if found is None:
         return select(*columns).select_from(ARTICLE).where(*wheres)
@@ -154,17 +91,14 @@ class _Source:
     key: SortKey
 
 
-def _listing_source(
-    session: Session, filters: ArticleFilters, conditions: list[Any], key: SortKey
-) -> _Source:
+def _listing_source(filters: ResolvedFilters, key: SortKey) -> _Source:
     """Where a listing reads from: the article table, or one category's slice of the link table's index."""
-    values = [*filters.categories, *([filters.within] if filters.within else [])]
-    ids = category_ids(session, values) if len(values) == 1 and key.name in IN_ONE_CATEGORY else []
-    if len(ids) != 1:
-        rows = select().select_from(ARTICLE).where(*conditions)
+    category = filters.one_category() if key.name in IN_ONE_CATEGORY else None
+    if category is None:
+        rows = select().select_from(ARTICLE).where(*filters.conditions())
         return _Source(rows, rows, key)
-    others = _conditions(session, replace(filters, categories=(), within=None))
-    in_category = LINK.c.category_id == ids[0]
+    others = filters.without_categories().conditions()
+    in_category = LINK.c.category_id == category
     joined = LINK.join(ARTICLE, ARTICLE.c.id == LINK.c.article_id)
     rows = select().select_from(joined).where(in_category, *others)
     counted = rows if others else select().select_from(LINK).where(in_category)  # an index-only count
@@ -196,8 +130,7 @@ def _keyset_page(
 
 def _search_page(
     session: Session,
-    filters: ArticleFilters,
-    conditions: Callable[[], list[Any]],
+    filters: ResolvedFilters,
     search: SearchQuery,
     sort: Sort | None,
     limit: int,
@@ -208,13 +141,13 @@ def _search_page(
     """A page of a search: ranked results page by position (the cursor holds the next one); `total` when
     `count`."""
     start = offset + (decode_position(cursor) if cursor else 0)
-    dialect = session.get_bind().dialect.name
     sort = sort or ("relevance" if search.groups else "-published_at")
-    if search.groups and dialect == "sqlite" and sort in ("relevance", "-published_at"):
-        fast = sqlite_search_page(
-            session=session,
-            query=search,
-            filters=_indexed_filters(session, filters),
+    indexed = None
+    if sort in ("relevance", "-published_at"):  # the orders an index can hand out
+        indexed = backend_of(session).search_page(
+            session,
+            search,
+            filters.indexed(),
             since=filters.since,
             until=filters.until,
             relevance=sort == "relevance",
@@ -222,9 +155,12 @@ def _search_page(
             offset=start,
             count=count,
         )
-        (items, bodies), total, more = _summaries(session, fast.ids), fast.total, fast.more
+    if indexed is not None:
+        (items, bodies), total, more = _summaries(session, indexed.ids), indexed.total, indexed.more
     else:
-        narrowed = _narrowed(session, search, conditions(), *SUMMARY_COLUMNS, score=sort == "relevance")
+        narrowed = _narrowed(
+            session, search, filters.conditions(), *SUMMARY_COLUMNS, score=sort == "relevance"
+        )
         matches = narrowed.selected_columns.get("_score")
         order = (
             [matches, *NEWEST_FIRST.order_by()]
@@ -280,6 +216,12 @@ def get_article(*, session: Session, article_id: str) -> ArticleDetail | None:
         return None
     body = row["body_text"]
     return ArticleDetail.model_validate(dict(row) | {"paragraphs": body.split("\n\n") if body else []})
+
+
+def updated_times(*, session: Session, ids: Sequence[str]) -> dict[str, datetime]:
+    """When ingest last stored a change to each of these articles."""
+    rows = session.execute(select(ARTICLE.c.id, ARTICLE.c.updated_at).where(ARTICLE.c.id.in_(ids)))
+    return {row.id: row.updated_at for row in rows}
 
 
 def find_category(*, session: Session, slug: str) -> str | None:

@@ -3,10 +3,7 @@
 from typing import Literal
 
 from app.query.pagination import SortColumn, SortKey
-from app.store.tables import Article, ArticleCategory
-
-ARTICLE = Article.__table__  # type: ignore[attr-defined]
-LINK = ArticleCategory.__table__  # type: ignore[attr-defined]
+from app.store.tables import ARTICLE, LINK
 
 Sort = Literal["relevance", "-published_at", "published_at", "title"]
 

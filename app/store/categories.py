@@ -7,11 +7,9 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from app.parse.record import category_path
-from app.store.tables import Category
+from app.store.tables import CATEGORY
+from app.text.paths import category_path
 from app.text.slugs import slugify
-
-CATEGORY = Category.__table__  # type: ignore[attr-defined]
 
 
 class CategoryIndex:

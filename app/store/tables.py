@@ -1,16 +1,18 @@
-"""Tables and the public response schemas, one family per resource."""
+"""The tables, declared once with SQLModel, and exported typed for SQLAlchemy Core (`ARTICLE`, `LINK`,
+`CATEGORY`): reads and writes go through those. The response schemas are `app.query.schemas`."""
 
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, Column, DateTime, ForeignKey, Index, String, Table, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """Aware UTC datetimes on every database (SQLite stores them naive, in UTC)."""
+    """Aware UTC datetimes on every database. SQLite's driver writes a datetime's wall-clock fields and drops
+    its offset, so every value is converted to UTC first; naive values read back are UTC."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
@@ -18,8 +20,7 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+        return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
@@ -105,3 +106,9 @@ class DataVersion(SQLModel, table=True):
     id: int = Field(primary_key=True)
     version: int = Field(sa_column=Column(BigInteger, nullable=False))
     changed_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+# The tables as SQLAlchemy Core sees them, typed: reads and writes use these, not the SQLModel classes.
+ARTICLE: Table = SQLModel.metadata.tables["article"]
+LINK: Table = SQLModel.metadata.tables["article_category"]
+CATEGORY: Table = SQLModel.metadata.tables["category"]

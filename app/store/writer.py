@@ -1,49 +1,53 @@
-"""Batched, idempotent writes of article records and their categories."""
+"""Batched, idempotent writes of article records, their categories and their search index rows."""
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import bindparam, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from app.parse.record import ArticleRecord
 from app.store import search_index
+from app.store.backends import backend_of
+from app.store.backends.base import Indexable
 from app.store.categories import CategoryIndex
 from app.store.engine import write_transaction
-from app.store.tables import Article, ArticleCategory, Category
+from app.store.tables import ARTICLE, CATEGORY, LINK
 
-ARTICLE = Article.__table__  # type: ignore[attr-defined]
-LINK = ArticleCategory.__table__  # type: ignore[attr-defined]
-CATEGORY = Category.__table__  # type: ignore[attr-defined]
 # What every ingest reads of every article first; on SQLite an index covers it (migration 0007).
 STORED_FILES = select(ARTICLE.c.file_path, ARTICLE.c.id, ARTICLE.c.content_hash, ARTICLE.c.file_stamp)
 
 
+class ArticleRecord(Protocol):
+    """What the writer needs of a record (`app.parse.record.ArticleRecord` is one): its row and what links
+    and indexes it."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def categories(self) -> list[str]: ...
+    @property
+    def published_at(self) -> datetime | None: ...
+    @property
+    def title_tokens(self) -> str: ...
+    @property
+    def body_tokens(self) -> str: ...
+    def row(self) -> dict[str, Any]:
+        """The columns of the article table."""
+        ...
+
+
+Record = TypeVar("Record", bound=ArticleRecord)
+
+
 @dataclass(frozen=True, slots=True)
-class Refused:
+class Refused(Generic[Record]):
     """A record the database would not store, and its one-line reason."""
 
-    record: ArticleRecord
+    record: Record
     reason: str
-
-
-def refuses_values(exc: DBAPIError) -> bool:
-    """Whether the database refused the values written (a constraint, a size limit, bad data), as opposed to
-    failing to write at all (locked, full, gone): only then is writing the rest without them worth a try."""
-    sqlstate = getattr(exc.orig, "sqlstate", None)  # PostgreSQL: the class of the SQLSTATE code
-    if isinstance(sqlstate, str):
-        return sqlstate[:2] in ("22", "23", "54")  # data exception, constraint, program limit
-    code = getattr(exc.orig, "sqlite_errorcode", None)
-    return isinstance(code, int) and code & 0xFF in _SQLITE_VALUE_ERRORS
-
-
-# Primary SQLite result codes of refused values: too big, constraint failed, datatype mismatch.
-_SQLITE_VALUE_ERRORS = frozenset({sqlite3.SQLITE_TOOBIG, sqlite3.SQLITE_CONSTRAINT, sqlite3.SQLITE_MISMATCH})
 
 
 def _first_line(error: BaseException | None) -> str:
@@ -58,11 +62,6 @@ class StoredFile:
     id: str
     content_hash: str
     file_stamp: str | None
-
-
-def _insert(connection: Connection) -> Any:
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    return dialect.insert
 
 
 class Loader:
@@ -90,7 +89,7 @@ class Loader:
                 [{"article_id": article_id, "stamp": stamp} for article_id, stamp in sorted(stamps)],
             )
 
-    def write(self, records: Sequence[ArticleRecord]) -> list[Refused]:
+    def write(self, records: Sequence[Record]) -> list[Refused[Record]]:
         """Upsert `records`, replace their category links and search index rows, all in one transaction.
         When the database refuses the values of some (a constraint, a size limit), the batch is written
         again one record at a time, so that a bad record costs only itself: the refused ones are returned
@@ -103,14 +102,14 @@ class Loader:
             self._write_retrying(records)
             return []
         except DBAPIError as exc:
-            if len(records) == 1 or not refuses_values(exc):
+            if len(records) == 1 or not backend_of(self.engine).refuses_values(exc):
                 raise
-        refused = []
+        refused: list[Refused[Record]] = []
         for record in records:
             try:
                 self._write_retrying([record])
             except DBAPIError as exc:
-                if not refuses_values(exc):
+                if not backend_of(self.engine).refuses_values(exc):
                     raise
                 refused.append(Refused(record, _first_line(exc.orig)))
         return refused
@@ -140,17 +139,14 @@ class Loader:
                 connection.execute(LINK.insert(), links)
             search_index.index(
                 connection,
-                [
-                    search_index.Indexable(r.id, r.title_tokens, r.body_tokens, r.published_at)
-                    for r in records
-                ],
+                [Indexable(r.id, r.title_tokens, r.body_tokens, r.published_at) for r in records],
             )
 
     def _upsert_articles(
         self, connection: Connection, records: Sequence[ArticleRecord], now: datetime
     ) -> None:
         rows = [record.row() | {"created_at": now, "updated_at": now} for record in records]
-        statement = _insert(connection)(ARTICLE)
+        statement = backend_of(connection).insert(ARTICLE)
         changed = {name: statement.excluded[name] for name in rows[0] if name not in ("id", "created_at")}
         # executemany of one cached statement: compiling a multi-row VALUES costs more than the insert.
         connection.execute(statement.on_conflict_do_update(index_elements=["id"], set_=changed), rows)

@@ -43,7 +43,7 @@ def upgrade() -> None:
             "CREATE VIRTUAL TABLE article_fts USING fts5("
             "title, body, content='', tokenize='ascii', prefix='1')"
         )
-    # Filled by 0004: the index code (app.store.search_index) writes the newest shape of these tables.
+    # Left empty: `articles ingest` indexes every article it finds stale (no row for its tokenizer).
 
 
 def downgrade() -> None:

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from app.query.listings import ARTICLE
+from app.store.tables import ARTICLE
 from tests.conftest import FIXTURES, IngestFn, WritePost
 
 FINANCE = "\n - 金融\n - 新浪财经\n - 新浪财经－国內"

@@ -9,7 +9,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from app.store.backends import sqlite_search as listing
-from app.store.backends.fts5_terms import IndexedFilters, filter_terms, fts5_filters, stored_filter_terms
+from app.store.backends.base import IndexedFilters
+from app.store.backends.fts5 import filter_terms, fts5_filters, stored_filter_terms
 from app.store.search_index import rebuild, refresh_stale
 from tests.conftest import IngestFn, WritePost
 from tests.search.conftest import search_ids

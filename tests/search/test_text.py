@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from app.query.highlight import highlight_body, highlight_title, match_spans
-from app.store.backends.search_sql import fts5_expression
+from app.store.backends.fts5 import fts5_expression
 from app.text import folding, unfolded
 from app.text.folding import fold, fold_table, fold_with_offsets
 from app.text.query_syntax import QueryError, parse_query

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
-from app.store.backends.search_sql import TITLE_WEIGHT
+from app.store.backends.base import TITLE_WEIGHT
 from app.text import unfolded
 
 K1, B = 1.2, 0.75  # FTS5's bm25 constants

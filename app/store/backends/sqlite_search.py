@@ -4,16 +4,15 @@ doc_ids (FTS5 rowids) grow with the publication time, so FTS5 hands out matches 
 and stops after the page; `since` and `until` become rowid bounds. Relevance ranks the RANK_WINDOW newest
 matches by bm25 (title weighted) and lists the older ones after them, newest first: for a news corpus the
 best matches among recent articles, and a word found in half the corpus no longer means scoring all of it.
-Filters other than dates are terms of the same MATCH (`app.store.backends.fts5_terms`), so nothing reads the article
-table. Matches are read as doc_ids, and only the page's are looked up in `article_search`; `total` is
-counted by FTS5 alone (or read off bm25's own count, `app.store.backends.bm25_total`), and only when asked for and
-not already known. Both hold while no orphaned postings (see `app.store.search_index`) exist: until those are
-cleared, every read joins `article_search` to leave them out.
+Filters other than dates are terms of the same MATCH (`app.store.backends.fts5`), so nothing reads the
+article table. Matches are read as doc_ids, and only the page's are looked up in `article_search`; `total` is
+counted by FTS5 alone (or read off bm25's own count, `app.store.backends.bm25_total`), and only when asked
+for and not already known. Both hold while no orphaned postings (see `app.store.backends.sqlite`) exist:
+until those are cleared, every read joins `article_search` to leave them out.
 """
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -21,23 +20,12 @@ from typing import Any
 from sqlalchemy import Result, TextClause, text
 from sqlalchemy.orm import Session
 
+from app.store.backends.base import IndexedFilters, SearchPage
 from app.store.backends.bm25_total import bm25_total
-from app.store.backends.fts5_terms import IndexedFilters, fts5_filters
-from app.store.backends.search_sql import BM25, fts5_expression
-from app.store.search_index import DATED, doc_id_floor
+from app.store.backends.fts5 import BM25, DATED, doc_id_floor, fts5_expression, fts5_filters
 from app.text.query_syntax import SearchQuery
 
 RANK_WINDOW = 500  # about 1 µs of bm25 per row; 500 still gives a page 25 times its size to rank from
-
-
-@dataclass(frozen=True, slots=True)
-class SearchPage:
-    """The ids of one page, in order; how many articles match in all (None: not counted); whether matches
-    follow the page."""
-
-    ids: list[str]
-    total: int | None
-    more: bool
 
 
 def _second_after(moment: datetime) -> datetime:

@@ -1,0 +1,98 @@
+"""What a listing is narrowed by: the request's filters, and the same resolved once per request into the
+SQL conditions of the article table and the filters the search index answers. A new filter is a field of
+`ArticleFilters` and one more line in each method of `ResolvedFilters`."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import Session
+
+from app.store.backends.base import IndexedFilters
+from app.store.tables import ARTICLE, CATEGORY, LINK
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilters:
+    """A listing's filters as the request gives them; empty lists and None mean no filter."""
+
+    categories: Sequence[str] = field(default_factory=tuple)
+    category_mode: Literal["any", "all"] = "any"
+    authors: Sequence[str] = field(default_factory=tuple)
+    since: datetime | None = None  # inclusive
+    until: datetime | None = None  # exclusive
+    has_image: bool | None = None
+    within: str | None = None  # a category slug the article must also be in (the /categories route)
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedFilters:
+    """The filters with category names and slugs turned into ids: an article passes when it is linked to
+    one category of every group."""
+
+    category_groups: tuple[tuple[int, ...], ...] = ()
+    authors: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    has_image: bool | None = None
+
+    @classmethod
+    def resolve(cls, session: Session, filters: ArticleFilters) -> "ResolvedFilters":
+        """Resolve every category value of `filters` in one query (a name may name several categories)."""
+        values = [*filters.categories, *([filters.within] if filters.within else [])]
+        ids = _category_ids(session, values) if values else {}
+        if filters.category_mode == "all":
+            groups = [ids[value] for value in filters.categories]
+        else:
+            groups = [tuple(sorted({i for value in filters.categories for i in ids[value]}))]
+            groups = groups if filters.categories else []
+        if filters.within:
+            groups.append(ids[filters.within])
+        return cls(tuple(groups), tuple(filters.authors), filters.since, filters.until, filters.has_image)
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """The WHERE conditions on the article table."""
+        conditions = [_in_categories(group) for group in self.category_groups]
+        if self.authors:
+            conditions.append(ARTICLE.c.author.in_(self.authors))
+        if self.since is not None:
+            conditions.append(ARTICLE.c.published_at >= self.since)
+        if self.until is not None:
+            conditions.append(ARTICLE.c.published_at < self.until)
+        if self.has_image is not None:
+            conditions.append(ARTICLE.c.image.is_not(None) if self.has_image else ARTICLE.c.image.is_(None))
+        return conditions
+
+    def indexed(self) -> IndexedFilters:
+        """The filters other than dates, for a search index that holds them (dates bound it otherwise)."""
+        return IndexedFilters(self.category_groups, self.authors, self.has_image)
+
+    def one_category(self) -> int | None:
+        """The category id when the categories narrow to exactly one, so the link table's slice of it can
+        be read instead of the article table."""
+        if len(self.category_groups) == 1 and len(self.category_groups[0]) == 1:
+            return self.category_groups[0][0]
+        return None
+
+    def without_categories(self) -> "ResolvedFilters":
+        """The same filters, categories left out."""
+        return replace(self, category_groups=())
+
+
+def _category_ids(session: Session, values: Sequence[str]) -> dict[str, tuple[int, ...]]:
+    """For each value, the ids of the categories it is the slug or the name of."""
+    query = select(CATEGORY.c.id, CATEGORY.c.slug, CATEGORY.c.name).where(
+        or_(CATEGORY.c.slug.in_(values), CATEGORY.c.name.in_(values))
+    )
+    found: dict[str, set[int]] = {value: set() for value in values}
+    for row in session.execute(query):
+        for key in (row.slug, row.name):
+            if key in found:
+                found[key].add(row.id)
+    return {value: tuple(sorted(ids)) for value, ids in found.items()}
+
+
+def _in_categories(ids: Sequence[int]) -> Any:
+    return ARTICLE.c.id.in_(select(LINK.c.article_id).where(LINK.c.category_id.in_(ids)))

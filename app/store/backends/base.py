@@ -1,0 +1,144 @@
+"""What every database backend does, and the shapes its callers hand it.
+
+A backend owns every statement that differs between SQLite and PostgreSQL: how the engine is made and a
+writer takes its lock, the upsert, the search index's writes, how a search matches and is scored, and how a
+date is cut to its month. Nothing outside `app.store.backends` asks which database it is talking to.
+"""
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, column, table
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.text.query_syntax import SearchQuery
+from app.text.tokens import index_tokens
+
+TITLE_WEIGHT = 5.0  # a title match counts this many times a body match, on both databases
+SEARCH = table(
+    "article_search",
+    column("doc_id"),
+    column("article_id"),
+    column("tokenizer_version"),
+    column("document"),
+    column("stream"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Indexable:
+    """What the index is built from: the tokens of title and body (ingest computes them in its workers)."""
+
+    id: str
+    title_tokens: str
+    body_tokens: str
+    published_at: datetime | None
+
+    @classmethod
+    def of(cls, article_id: str, title: str, body_text: str, published_at: datetime | None) -> "Indexable":
+        """Tokenize an article's title and body."""
+        return cls(article_id, index_tokens(title), index_tokens(body_text), published_at)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedFilters:
+    """The filters other than dates, resolved: every category group must match one of its ids, the author
+    one of `authors`; empty means no filter. A backend whose index holds them answers a filtered search
+    from the index alone."""
+
+    category_groups: Sequence[Sequence[int]] = field(default_factory=tuple)
+    authors: Sequence[str] = field(default_factory=tuple)
+    has_image: bool | None = None
+
+    @property
+    def impossible(self) -> bool:
+        """True when a category group names no existing category, so nothing can match."""
+        return any(not group for group in self.category_groups)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """The ids of one page of a search, in order; how many articles match in all (None: not counted);
+    whether matches follow the page."""
+
+    ids: list[str]
+    total: int | None
+    more: bool
+
+
+class Backend(ABC):
+    """One database's way of doing what differs between databases."""
+
+    dialect: str  # SQLAlchemy's name for it
+    # True for a database in a file that only this project uses: it is migrated by any command that opens
+    # it, and answers in microseconds, so asking it from the event loop beats a thread hop.
+    embedded: bool
+
+    @abstractmethod
+    def create_engine(self, url: str, settings: Settings, *, statement_timeout_ms: int) -> Engine:
+        """The engine for `url`; statements running longer than `statement_timeout_ms` (0: no limit) fail."""
+
+    @abstractmethod
+    def lock_for_writing(self, connection: Connection) -> None:
+        """Take the database's writer lock at the start of a write transaction."""
+
+    @abstractmethod
+    def refuses_values(self, error: DBAPIError) -> bool:
+        """Whether the database refused the values written (a constraint, a size limit, bad data), as
+        opposed to failing to write at all (locked, full, gone): only then is writing the rest of a batch
+        without them worth a try."""
+
+    @abstractmethod
+    def insert(self, target: Any) -> Any:
+        """An INSERT on `target` that has `on_conflict_do_update` (the upsert)."""
+
+    @abstractmethod
+    def forget(self, connection: Connection, ids: Sequence[str], version: str) -> None:
+        """Remove these articles from the search index (before their rows change or go)."""
+
+    @abstractmethod
+    def index(self, connection: Connection, articles: Sequence[Indexable], version: str) -> None:
+        """Add these articles, which must not be in the index, indexed by tokenizer `version`."""
+
+    @abstractmethod
+    def clear_index(self, connection: Connection) -> None:
+        """Empty the search index."""
+
+    def after_rebuild(self, connection: Connection) -> None:  # noqa: B027 - optional
+        """Tidy the index once every article has been indexed again."""
+
+    @abstractmethod
+    def matching(self, query: SearchQuery) -> Select[Any] | None:
+        """(article_id, score) of the articles every group of the query matches, lower scores better;
+        None when the query only excludes."""
+
+    @abstractmethod
+    def excluding(self, query: SearchQuery) -> Select[Any] | None:
+        """Ids of the articles an excluded phrase matches, when the query excludes without selecting."""
+
+    @abstractmethod
+    def month(self, moment: ColumnElement[Any]) -> ColumnElement[str]:
+        """The UTC month of a timestamp column as `YYYY-MM`."""
+
+    def search_page(
+        self,
+        session: Session,
+        query: SearchQuery,
+        filters: IndexedFilters,
+        *,
+        since: datetime | None,
+        until: datetime | None,
+        relevance: bool,
+        limit: int,
+        offset: int,
+        count: bool,
+    ) -> SearchPage | None:
+        """A page of a search answered by the index alone, when this backend has such a path; None sends the
+        caller to the general query (`matching` joined with the article table)."""
+        return None

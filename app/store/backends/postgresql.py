@@ -1,0 +1,164 @@
+"""PostgreSQL through psycopg 3: a connection pool, an advisory writer lock, tsvector + GIN search.
+
+The search index: one `article_search` row per article with a weighted tsvector (title A, body B) under a GIN
+index, and the token stream " title tokens | body tokens ", which decides phrases exactly (tsvector
+positions stop at 16,383 and at 256 per word, so long articles cannot rely on them). Foreign keys cascade
+and a row is simply replaced.
+"""
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, bindparam, cast, func, literal_column, or_, select, text
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import create_engine
+
+from app.config import Settings
+from app.store.backends.base import SEARCH, TITLE_WEIGHT, Backend, Indexable
+from app.text.query_syntax import Phrase, SearchQuery
+
+# Any constant works: it names the lock that ingest writers of one PostgreSQL database share.
+WRITER_LOCK_KEY = 0x61727469636C6573  # "articles"
+MAX_POSITION = 16_383  # PostgreSQL's limits for tsvector positions
+MAX_POSITIONS_PER_WORD = 256
+# A tsvector holds at most 1 MiB; past this estimate of its size, further distinct tokens of a (huge) article
+# go unindexed rather than fail the batch it is written in.
+MAX_TSVECTOR_BYTES = 1_000_000
+
+_INSERT_ROWS = text(
+    "INSERT INTO article_search (article_id, tokenizer_version, document, stream) "
+    "VALUES (:id, :version, CAST(:document AS tsvector), :stream)"
+)
+_DELETE_ROWS = text("DELETE FROM article_search WHERE article_id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
+
+
+def tsvector_literal(title: Sequence[str], body: Sequence[str]) -> str:
+    """A tsvector in PostgreSQL's input syntax: each token with its positions, title A and body B."""
+    positions: dict[str, list[str]] = {}
+    position = size = 0
+    for weight, tokens in (("A", title), ("B", body)):
+        for token in tokens:
+            position = min(position + 1, MAX_POSITION)
+            entry = positions.get(token)
+            if entry is None:
+                # The token, its entry and position count (with alignment), then 2 bytes per position.
+                cost = len(token.encode()) + 8
+                if size + cost > MAX_TSVECTOR_BYTES:
+                    continue
+                size += cost
+                entry = positions[token] = []
+            label = f"{position}{weight}"
+            if len(entry) < MAX_POSITIONS_PER_WORD and (not entry or entry[-1] != label):
+                entry.append(label)
+                size += 2
+    return " ".join(f"'{token}':{','.join(labels)}" for token, labels in positions.items())
+
+
+def _row(article: Indexable, version: str) -> dict[str, str]:
+    title, body = article.title_tokens, article.body_tokens
+    return {
+        "id": article.id,
+        "version": version,
+        "document": tsvector_literal(title.split(), body.split()),
+        "stream": f" {title} | {body} ",
+    }
+
+
+def _lexeme(token: str, prefix: bool = False) -> str:
+    return f"'{token}'" + (":*" if prefix else "")
+
+
+def _tsquery_all(phrase: Phrase) -> str:
+    tokens = phrase.tokens.tokens
+    last = len(tokens) - 1
+    return " & ".join(_lexeme(token, phrase.tokens.prefix and i == last) for i, token in enumerate(tokens))
+
+
+def _stream_pattern(phrase: Phrase) -> str:
+    return " " + " ".join(phrase.tokens.tokens) + ("" if phrase.tokens.prefix else " ")
+
+
+def _phrase(phrase: Phrase) -> ColumnElement[bool]:
+    """Exact: one token is decided by the index, a longer phrase by the stream."""
+    if len(phrase.tokens.tokens) == 1:
+        return SEARCH.c.document.op("@@")(cast(_tsquery_all(phrase), TSQUERY))
+    return func.strpos(SEARCH.c.stream, _stream_pattern(phrase)) > 0
+
+
+def _candidates(groups: Iterable[Iterable[Phrase]]) -> str:
+    """Every token of a phrase, in the same AND/OR shape: a superset the GIN index can find fast."""
+    return " & ".join("(" + " | ".join(f"({_tsquery_all(p)})" for p in group) + ")" for group in groups)
+
+
+def _ids(groups: tuple[tuple[Phrase, ...], ...], *, score: bool) -> Select[Any]:
+    candidates = cast(_candidates(groups), TSQUERY)
+    columns: list[Any] = [SEARCH.c.article_id]
+    if score:
+        weights: Any = literal_column(f"'{{0, 0, {1 / TITLE_WEIGHT}, 1}}'::float4[]")
+        columns.append((-func.ts_rank(weights, SEARCH.c.document, candidates)).label("score"))
+    exact = and_(*(or_(*(_phrase(phrase) for phrase in group)) for group in groups))
+    return select(*columns).where(SEARCH.c.document.op("@@")(candidates), exact)
+
+
+class PostgreSQLBackend(Backend):
+    """PostgreSQL 13 or newer through psycopg 3."""
+
+    dialect = "postgresql"
+    embedded = False
+
+    def create_engine(self, url: str, settings: Settings, *, statement_timeout_ms: int) -> Engine:
+        options = {"options": f"-c statement_timeout={statement_timeout_ms}"} if statement_timeout_ms else {}
+        return create_engine(
+            url,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            pool_timeout=settings.db_pool_timeout,
+            pool_pre_ping=settings.db_pool_pre_ping,
+            connect_args=options,
+        )
+
+    def lock_for_writing(self, connection: Connection) -> None:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK_KEY})
+
+    def refuses_values(self, error: DBAPIError) -> bool:
+        sqlstate = getattr(error.orig, "sqlstate", None)
+        # The class of the SQLSTATE: data exception, integrity constraint, program limit exceeded.
+        return isinstance(sqlstate, str) and sqlstate[:2] in ("22", "23", "54")
+
+    def insert(self, target: Any) -> Any:
+        return postgresql.insert(target)
+
+    def forget(self, connection: Connection, ids: Sequence[str], version: str) -> None:
+        if ids:
+            connection.execute(_DELETE_ROWS, {"ids": list(ids)})
+
+    def index(self, connection: Connection, articles: Sequence[Indexable], version: str) -> None:
+        if articles:
+            connection.execute(_INSERT_ROWS, [_row(article, version) for article in articles])
+
+    def clear_index(self, connection: Connection) -> None:
+        connection.execute(text("DELETE FROM article_search"))
+
+    def matching(self, query: SearchQuery) -> Select[Any] | None:
+        if not query.groups:
+            return None
+        ids = _ids(query.groups, score=True)
+        if query.excluded:
+            ids = ids.where(~or_(*(_phrase(phrase) for phrase in query.excluded)))
+        return ids
+
+    def excluding(self, query: SearchQuery) -> Select[Any] | None:
+        if query.groups or not query.excluded:
+            return None
+        return _ids((query.excluded,), score=False)
+
+    def month(self, moment: ColumnElement[Any]) -> ColumnElement[str]:
+        return func.to_char(func.timezone("UTC", moment), "YYYY-MM")
+
+
+POSTGRESQL = PostgreSQLBackend()
