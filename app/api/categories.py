@@ -5,9 +5,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Request, Response
 
-from app.api.articles import INVALID, NOT_FOUND, FiltersDep, listing_response
 from app.api.deps import SessionDep
 from app.api.fields import SummaryFields
+from app.api.listing import INVALID, NOT_FOUND, FiltersDep, listing_response
 from app.api.paging import PagingDep
 from app.api.search import SearchDep
 from app.query.listings import category_tree, find_category

@@ -13,9 +13,9 @@ import orjson
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from app.api.articles import INVALID, FiltersDep
 from app.api.deps import SessionDep
 from app.api.links import public_base, public_url
+from app.api.listing import INVALID, FiltersDep
 from app.query.filters import ArticleFilters
 from app.query.listings import list_articles, updated_times
 from app.query.schemas import ArticleSummary

@@ -8,7 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 
 from app.api.on_event_loop import on_event_loop
-from app.query.schemas import ArticleDetail, ArticleSummary
+from app.query.schemas import ArticleDetail, ArticlePage, ArticleSummary
 
 FieldSet = frozenset[str] | None
 
@@ -48,11 +48,4 @@ def page_include(fields: FieldSet) -> Any:
     """The `include` argument of model_dump for a page whose items keep only `fields`."""
     if fields is None:
         return None
-    return {
-        "items": {"__all__": set(fields)},
-        "total": True,
-        "limit": True,
-        "offset": True,
-        "next_cursor": True,
-        "facets": True,
-    }
+    return dict.fromkeys(ArticlePage.model_fields, True) | {"items": {"__all__": set(fields)}}

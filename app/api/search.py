@@ -3,22 +3,13 @@
 from typing import Annotated
 
 from fastapi import Depends, Query
+from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator
 
 from app.api.on_event_loop import on_event_loop
 from app.query.facets import FACETS
 from app.query.sorts import Sort
 from app.text.query_syntax import MAX_QUERY_LENGTH, QueryError, SearchQuery, parse_query
-
-
-def _searchable(q: str | None) -> str | None:
-    if q is None or not q.strip():
-        return None
-    try:
-        parse_query(q)
-    except QueryError as exc:
-        raise ValueError(str(exc)) from None
-    return q
 
 
 def _facet_names(values: list[str]) -> list[str]:
@@ -43,7 +34,6 @@ class SearchParams:
                 "养老保险), Traditional and Simplified alike; English and digits as words, any case.",
                 examples=["养老 保险"],
             ),
-            AfterValidator(_searchable),
         ] = None,
         sort: Annotated[
             Sort | None,
@@ -63,9 +53,19 @@ class SearchParams:
             AfterValidator(_facet_names),
         ] = [],  # noqa: B006 - FastAPI builds a fresh list per request
     ) -> None:
-        self.query: SearchQuery | None = parse_query(q) if q else None
+        self.query = _parsed(q)
         self.sort = sort
         self.facets = facets
 
 
 SearchDep = Annotated[SearchParams, Depends(on_event_loop(SearchParams))]
+
+
+def _parsed(q: str | None) -> SearchQuery | None:
+    """`q` parsed (once per request); None when it is absent or blank."""
+    if q is None or not q.strip():
+        return None
+    try:
+        return parse_query(q)
+    except QueryError as exc:
+        raise RequestValidationError([{"loc": ("query", "q"), "msg": f"Value error, {exc}"}]) from None

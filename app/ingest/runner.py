@@ -55,7 +55,8 @@ def ingest(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> IngestReport:
     """Load every `.md` file under `paths`; `on_progress(done, total)` is called as files complete.
-    Known files whose stamp (size, mtime) is unchanged are skipped unread, unless `rehash`."""
+    Known files whose stamp (size, mtime, ctime and cleaner version; `app.ingest.stamp`) is unchanged are
+    skipped unread, unless `rehash`."""
     started = time.perf_counter()
     report = IngestReport()
     loader = Loader(engine)

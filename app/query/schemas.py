@@ -27,7 +27,8 @@ class ArticleBase(BaseModel):
     )
 
     id: str = Field(
-        description="Stable id (16 hex characters) derived from the file's path below its ingest root."
+        description="Stable id (16 hex characters) derived from where Hexo keeps the post: its category "
+        "chain and file name (for a file without categories, its path below the folder given to ingest)."
     )
     slug: str = Field(description="URL-friendly form of the title (pinyin for Chinese), for pretty links.")
     title: str = Field(description="The title, entities decoded, on one line.")

@@ -1,7 +1,7 @@
 """A database-wide change counter: every writer transaction bumps it, readers poll it cheaply.
 
-It lets the API cache whole responses safely (an entry is only served while the counter is unchanged) and
-give listings a Last-Modified date, on SQLite and PostgreSQL alike, across processes and machines.
+It lets the API cache whole responses safely (an entry is only served while the counter is unchanged), on
+SQLite and PostgreSQL alike, across processes and machines.
 """
 
 import threading

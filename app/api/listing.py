@@ -1,0 +1,103 @@
+"""What every listing route shares: the filter parameters, the responses they document, and the page."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, Query, Request, Response
+from pydantic import AfterValidator
+from sqlalchemy.orm import Session
+
+from app.api.fields import FieldSet
+from app.api.on_event_loop import on_event_loop
+from app.api.paging import Paging, page_response
+from app.api.search import SearchParams
+from app.query.filters import ArticleFilters
+from app.query.listings import list_articles
+from app.query.schemas import ProblemDetail
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ProblemDetail, "description": "No such article or category."}
+}
+INVALID: dict[int | str, dict[str, Any]] = {
+    422: {"model": ProblemDetail, "description": "A parameter is invalid; `errors` names it."}
+}
+
+
+def _as_utc(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is None:
+        return value and value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def listing_filters(
+    category: Annotated[
+        list[str],
+        Query(
+            description="Category name or slug; repeat for any of several. Parents include descendants.",
+            examples=[["金融"]],
+            max_length=20,
+        ),
+    ] = [],  # noqa: B006 - FastAPI builds a fresh list per request
+    category_mode: Annotated[
+        Literal["any", "all"],
+        Query(description="With several `category`: `any` (the default) or `all` of them."),
+    ] = "any",
+    author: Annotated[
+        list[str],
+        Query(description="Source name; repeat for any of several.", examples=[["新浪财经"]], max_length=20),
+    ] = [],  # noqa: B006
+    since: Annotated[
+        datetime | None,
+        Query(
+            description="Published at or after (inclusive): ISO date or datetime, UTC unless offset.",
+            examples=["2021-09-01"],
+        ),
+        AfterValidator(_as_utc),
+    ] = None,
+    until: Annotated[
+        datetime | None,
+        Query(
+            description="Published before (exclusive): ISO date or datetime, UTC unless offset.",
+            examples=["2021-10-01T00:00:00+08:00"],
+        ),
+        AfterValidator(_as_utc),
+    ] = None,
+    has_image: Annotated[
+        bool | None, Query(description="true: only articles with an image; false: only those without.")
+    ] = None,
+) -> ArticleFilters:
+    """The filters shared by every listing (undated articles never pass `since` or `until`)."""
+    return ArticleFilters(
+        categories=category,
+        category_mode=category_mode,
+        authors=author,
+        since=since,
+        until=until,
+        has_image=has_image,
+    )
+
+
+FiltersDep = Annotated[ArticleFilters, Depends(on_event_loop(listing_filters))]
+
+
+def listing_response(
+    request: Request,
+    session: Session,
+    filters: ArticleFilters,
+    paging: Paging,
+    search: SearchParams,
+    fields: FieldSet,
+) -> Response:
+    """One page of a listing as JSON, with its Link header (shared by every listing route)."""
+    page = list_articles(
+        session=session,
+        filters=filters,
+        limit=paging.limit,
+        offset=paging.offset,
+        cursor=paging.cursor,
+        count=paging.count,
+        search=search.query,
+        sort=search.sort,
+        facets=search.facets,
+    )
+    return page_response(request, page, fields)
