@@ -89,10 +89,27 @@ def test_inspect_shows_fields_clean_text_and_dropped_blocks() -> None:
     report = json.loads(result.output)
     assert report["title"] == "浙江：加快健全社会保障体系"
     assert report["editor"] == "王珊珊"
-    assert report["body_text"].startswith("孙胜梅 傅思聪")
+    assert report["byline"] == "孙胜梅 傅思聪"
+    assert report["image"] is None
+    assert report["body_text"].startswith("《浙江高质量发展")
+    assert report["excerpt"].startswith("《浙江高质量发展")
     rules = {block["rule"] for block in report["dropped"]}
     assert any(rule.startswith("sina.") for rule in rules), rules
     assert any("海量资讯" in block["text"] or "appendQr" in block["text"] for block in report["dropped"])
+
+
+def test_inspect_says_which_field_kept_each_credit_line() -> None:
+    result = runner.invoke(cli, ["inspect", "--json", str(FIXTURES / "seed.md")])
+    credit = next(
+        block for block in json.loads(result.output)["dropped"] if block["rule"] == "generic.byline"
+    )
+    assert credit["text"] == "孙胜梅 傅思聪 编辑 周宇晗"
+    # The page editor yields to Sina's 责任编辑 line, and the report says so.
+    assert credit["fields"] == [
+        {"field": "byline", "value": "孙胜梅 傅思聪", "kept": True},
+        {"field": "editor", "value": "周宇晗", "kept": False},
+    ]
+    assert "kept in" in runner.invoke(cli, ["inspect", str(FIXTURES / "seed.md")]).output
 
 
 def test_inspect_reports_an_unreadable_file(write_post: WritePost) -> None:

@@ -1,7 +1,8 @@
 """HTML body cleaner: scraped article HTML -> clean text, safe HTML, and the metadata hidden in it.
 
 Pipeline: pick site rules (categories + markup) -> raw fixes -> parse (lexbor) -> prune the tree ->
-render text and HTML in one walk -> sanitize the HTML (nh3). Pure functions, no I/O.
+render text and HTML in one walk (credit lines at the head become fields as they pass) -> credit lines at
+the foot -> sanitize the HTML (nh3). Pure functions, no I/O.
 """
 
 import unicodedata
@@ -16,7 +17,7 @@ from app.clean.render import Renderer
 from app.clean.rules import select_sites
 from app.clean.sanitize import sanitize
 from app.clean.tree import prune
-from app.clean.urls import is_placeholder_image
+from app.clean.urls import is_placeholder_image, real_image
 from app.clean.version import CLEANER_VERSION  # bump it whenever the output changes
 
 __all__ = [
@@ -28,11 +29,12 @@ __all__ = [
     "is_placeholder_image",
     "make_excerpt",
     "reading_minutes",
+    "real_image",
 ]
 
 
-def clean_body(html: str, *, categories: Sequence[str] = ()) -> CleanBody:
-    """Clean one article body (braces already unescaped by the caller)."""
+def clean_body(html: str, *, categories: Sequence[str] = (), title: str = "") -> CleanBody:
+    """Clean one article body (braces already unescaped by the caller); `title` spots its echo in the body."""
     sites = select_sites(html, categories)
     dropped: list[Dropped] = []
     html = escape_code_literals(strip_raw(html, sites, dropped))
@@ -41,8 +43,9 @@ def clean_body(html: str, *, categories: Sequence[str] = ()) -> CleanBody:
     if body is None:
         return _empty(dropped)
     plan = prune(body, sites, dropped)
-    renderer = Renderer(plan)
+    renderer = Renderer(plan, title=title)
     renderer.render(body)
+    renderer.finish()
     body_text = unicodedata.normalize("NFC", "\n\n".join(renderer.paras))
     body_html = (
         unicodedata.normalize("NFC", sanitize("".join(renderer.out))) if body_text or renderer.out else ""
@@ -55,6 +58,7 @@ def clean_body(html: str, *, categories: Sequence[str] = ()) -> CleanBody:
         original_title=_nfc(fields.get("original_title")),
         editor=_nfc(fields.get("editor")),
         byline=_nfc(plan.byline or fields.get("byline")),
+        origin=_nfc(fields.get("origin")),
         source_url=plan.source_url,
         images=tuple(renderer.images),
         media=tuple(renderer.media),
@@ -67,4 +71,4 @@ def _nfc(value: str | None) -> str | None:
 
 
 def _empty(dropped: list[Dropped]) -> CleanBody:
-    return CleanBody("", "", (), None, None, None, None, (), (), tuple(dropped))
+    return CleanBody("", "", (), None, None, None, None, None, (), (), tuple(dropped))

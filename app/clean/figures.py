@@ -7,7 +7,21 @@ from selectolax.lexbor import LexborNode
 
 from app.clean.inline import Inline, finish_text
 from app.clean.output import Exit, Output
-from app.clean.textutil import has_words, strip_invisible
+from app.clean.textutil import collapse, has_words, strip_invisible
+from app.clean.urls import formula_tex, image_source, real_image
+
+# Attribute pairs that give an image's size, most trusted first (Zhihu, Huxiu, NBD and Sina's editor name
+# theirs); a page that knows the size reserves the space instead of jumping when the image arrives.
+_SIZE_ATTRIBUTES = (
+    ("width", "height"),
+    ("data-rawwidth", "data-rawheight"),
+    ("data-imgwidth", "data-imgheight"),
+    ("data-w", "data-h"),
+    ("cms-width", "cms-height"),
+)
+_MAX_SIDE = 20000
+# An image declared at least this wide is a picture of its own even inside a line: a browser wraps it too.
+_PICTURE_WIDTH = 200
 
 
 @dataclass(slots=True)
@@ -26,6 +40,41 @@ class Figures(Output):
     def __init__(self) -> None:
         super().__init__()
         self.figures: list[Figure] = []
+        self.images: list[str] = []
+
+    def image(self, node: LexborNode) -> None:
+        """A formula joins its sentence as TeX, an image inside a line stays there, others are figures."""
+        attrs = node.attributes
+        alt = collapse(attrs.get("alt") or "").strip()
+        acc = self.accs[-1]
+        if "emoji" in (attrs.get("class") or ""):
+            acc.add_text(alt)
+            return
+        src = image_source(attrs)
+        tex = formula_tex(src) if src else None
+        if tex is not None:
+            if tex:
+                html = f'<span class="math" data-tex="{escape(tex)}">{escape(tex, quote=False)}</span>'
+                acc.add_inline(f"${tex}$", html)
+            return
+        src = real_image(src)
+        if src is None:
+            return
+        if src not in self.images:
+            self.images.append(src)
+        size = image_size(attrs)
+        dimensions = f' width="{size[0]}" height="{size[1]}"' if size else ""
+        lazy = ' loading="lazy" referrerpolicy="no-referrer"'
+        tag = f'<img src="{escape(src)}" alt="{escape(alt)}"{dimensions}{lazy}>'
+        figure = self.current_figure()
+        if figure is not None:
+            figure.images.append(tag)
+            figure.alts.append(alt)
+        elif acc.flat or (acc.mid_line() and (size is None or size[0] < _PICTURE_WIDTH)):
+            acc.add_html(tag)  # inside a sentence: the paragraph goes on around it
+        else:
+            self.block_break()
+            self.emit_figure(Figure(len(self.accs), [tag], [alt]))
 
     def current_figure(self) -> Figure | None:
         """The open figure that an image here belongs to."""
@@ -100,6 +149,27 @@ class Figures(Output):
         text = "\n".join(line for line in lines if line.strip())
         code = escape("\n".join(lines), quote=False)
         self.add_block(text, f"<pre><code>{code}</code></pre>")
+
+
+def image_size(attrs: dict[str, str | None]) -> tuple[int, int] | None:
+    """(width, height) in pixels from the first attribute pair that gives both, else None."""
+    for width_name, height_name in _SIZE_ATTRIBUTES:
+        width = _pixels(attrs.get(width_name))
+        height = _pixels(attrs.get(height_name)) if width else None
+        if width and height:
+            return width, height
+    return None
+
+
+def _pixels(value: str | None) -> int | None:
+    if not value:
+        return None
+    text = value.strip().lower().removesuffix("px").strip()
+    try:
+        number = round(float(text))
+    except (ValueError, OverflowError):  # "", "100%", "auto", "nan", "inf"
+        return None
+    return number if 1 < number <= _MAX_SIDE else None
 
 
 def _pre_text(node: LexborNode) -> str:

@@ -54,8 +54,21 @@ class Inline:
         """Whitespace between content: at most one space, and none at a line start."""
         self._pending = True
 
+    def add_inline(self, text: str, html: str) -> None:
+        """Append an inline element whose text differs from its HTML (a formula: "$x$" and its TeX span)."""
+        self._open()
+        self.text.append(text)
+        self.html.append(html)
+        self._line_start = False
+        self._has_content = True
+        self._br_at = -1
+
+    def mid_line(self) -> bool:
+        """Whether the current line already has content (an image here sits inside a sentence)."""
+        return not self._line_start
+
     def add_html(self, fragment: str) -> None:
-        """Append an inline element that has no text (an image inside a list item or cell)."""
+        """Append an inline element that has no text (an image inside a line, a list item or a cell)."""
         self._open()
         self.html.append(fragment)
         self._has_content = True

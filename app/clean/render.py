@@ -7,7 +7,8 @@ from html import escape, unescape
 
 from selectolax.lexbor import LexborNode
 
-from app.clean.figures import Figure, Figures
+from app.clean.credit_lines import SITE, Credits
+from app.clean.figures import Figures
 from app.clean.inline import Mark, finish_text
 from app.clean.lists import Lists
 from app.clean.model import Dropped
@@ -15,7 +16,7 @@ from app.clean.output import Exit
 from app.clean.tables import Tables
 from app.clean.textutil import collapse, has_words, preview
 from app.clean.tree import Plan
-from app.clean.urls import absolute, image_source, is_placeholder_image, link_target
+from app.clean.urls import absolute, link_target
 
 # Removed with their content; the value names the rule, None when only non-empty ones are worth recording.
 _SKIP = {
@@ -43,15 +44,13 @@ def _stop() -> None:
 STOP: Exit = _stop
 
 
-class Renderer(Lists, Tables, Figures):
+class Renderer(Credits, Lists, Tables, Figures):
     """Walks the tree once; every block becomes one text paragraph and one HTML element."""
 
-    def __init__(self, plan: Plan) -> None:
-        super().__init__()
+    def __init__(self, plan: Plan, *, title: str = "") -> None:
+        super().__init__(title)
         self.plan = plan
         self.alt_captions = plan.alt_captions
-        self.fields: dict[str, str] = {}
-        self.images: list[str] = []
         self.media: list[str] = list(plan.media)
         self._flushed = 0
         self._seen_drops: set[tuple[str, str]] = set()
@@ -101,7 +100,7 @@ class Renderer(Lists, Tables, Figures):
                 self.block_break()
             return STOP
         if tag == "img":
-            self._image(node)
+            self.image(node)
             return STOP
         if tag == "hr":
             self.block_break()
@@ -179,13 +178,17 @@ class Renderer(Lists, Tables, Figures):
         self.emit_paragraph(self.kinds[-1], finish_text(text), html)
 
     def emit_paragraph(self, kind: str, text: str, html: str) -> None:
-        """Add one paragraph unless it is empty, matched by a line rule, or bare punctuation."""
+        """Add one paragraph unless it is empty, a credit, matched by a line rule, or bare punctuation."""
         if not text:
             return
         first = self._flushed == 0
         self._flushed += 1
         if self._line_rule(text, first=first):
             return
+        if self.in_head():
+            text, html = self.trim_head(kind, text, html)
+            if not text:
+                return
         if not has_words(text) and not _has_symbols(text):
             self.drop("generic.punctuation", text)
             return
@@ -193,6 +196,7 @@ class Renderer(Lists, Tables, Figures):
         if len(text) >= _MIN_DUPLICATE and self.paras and self.paras[-1] == text:
             self.drop("generic.duplicate", text)
             return
+        self.flow[len(self.paras)] = (len(self.out), kind, html)
         self.add_block(text, f"<{kind}>{html}</{kind}>")
 
     def _line_rule(self, text: str, *, first: bool) -> bool:
@@ -213,19 +217,19 @@ class Renderer(Lists, Tables, Figures):
                 return False
             matches.append((line, *found))
         for line, rule, match in matches:
-            if rule.field is not None and rule.field not in self.fields:
-                value = (match.groupdict().get("value") or "").strip()
-                if value:
-                    self.fields[rule.field] = value
-            self.drop(rule.rule, line)
+            value = (match.groupdict().get("value") or "").strip()
+            into = ((rule.field, value),) if rule.field is not None and value else ()
+            for name, given in into:
+                self.fields.offer(name, given, SITE)
+            self.drop(rule.rule, line, into)
         return True
 
-    def drop(self, rule: str, text: str) -> None:
+    def drop(self, rule: str, text: str, into: tuple[tuple[str, str], ...] = ()) -> None:
         """Record a removal once per (rule, preview)."""
         key = (rule, preview(text))
         if key not in self._seen_drops:
             self._seen_drops.add(key)
-            self.plan.dropped.append(Dropped(*key))
+            self.plan.dropped.append(Dropped(*key, into))
 
     # --- inline -------------------------------------------------------------------------------------
 
@@ -247,28 +251,6 @@ class Renderer(Lists, Tables, Figures):
         mark = Mark(tag, f"<{tag}>")
         acc.marks.append(mark)
         return lambda: acc.close_mark(mark)
-
-    def _image(self, node: LexborNode) -> None:
-        attrs = node.attributes
-        alt = collapse(attrs.get("alt") or "").strip()
-        if "emoji" in (attrs.get("class") or ""):
-            self.accs[-1].add_text(alt)
-            return
-        src = image_source(attrs)
-        if src is None or is_placeholder_image(src):
-            return
-        if src not in self.images:
-            self.images.append(src)
-        tag = f'<img src="{escape(src)}" alt="{escape(alt)}" loading="lazy" referrerpolicy="no-referrer">'
-        figure = self.current_figure()
-        if figure is not None:
-            figure.images.append(tag)
-            figure.alts.append(alt)
-        elif self.accs[-1].flat:
-            self.accs[-1].add_html(tag)
-        else:
-            self.block_break()
-            self.emit_figure(Figure(len(self.accs), [tag], [alt]))
 
     def _media(self, node: LexborNode, tag: str) -> None:
         sources = [node]

@@ -16,7 +16,7 @@ class LineRule:
 
     rule: str
     pattern: re.Pattern[str]
-    field: str | None = None  # "original_title" | "editor" | "byline"
+    field: str | None = None  # "editor" | "byline"
     first_only: bool = False  # only the body's first paragraph is tested
 
 
@@ -29,6 +29,15 @@ class BylineRule:
     parts: tuple[str, ...]  # CSS selectors inside the container, in output order
     joiner: str = "，"
     strip: str = "，,:： "  # trailing punctuation the site appends to a part
+
+
+@dataclass(frozen=True, slots=True)
+class FormulaImage:
+    """An image service that draws TeX: the formula is a query parameter of the image's URL."""
+
+    host: str  # the host or a parent domain of it
+    path: str
+    param: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +61,10 @@ class SiteRules:
     unlink: tuple[str, ...] = ()  # links whose text stays but whose href is chrome
     media_links: tuple[str, ...] = ()  # links that stand for an embedded video
     alt_captions: bool = False  # image alt text is the only description (shot titles)
+    # Stand-in images, never content: "host" (or a parent domain) alone, or "host/path-prefix".
+    placeholder_images: tuple[str, ...] = ()
+    image_proxies: tuple[str, ...] = ()  # hosts that serve another image, whose URL follows their "?"
+    formula_images: tuple[FormulaImage, ...] = ()
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -68,6 +81,16 @@ GENERIC = SiteRules(
     layout_tables=('table[class*="layout"]', 'table[role="presentation"]'),
     # Footnote anchors that the crawler turned into links to ".../undefined".
     unlink=('a[href$="/undefined"]',),
+    # The crawler's default header image is a random stock photo.
+    placeholder_images=(
+        "picsum.photos",
+        "placehold.it",
+        "placeholder.com",
+        "placekitten.com",
+        "dummyimage.com",
+    ),
+    # The crawler fetched some feeds' images through its CORS proxy.
+    image_proxies=("cors.zfour.workers.dev",),
 )
 
 SINA = SiteRules(
@@ -93,7 +116,6 @@ SINA = SiteRules(
         ("div.video-2017", "sina.video_placeholder"),
     ),
     lines=(
-        LineRule("sina.original_title", _rx(r"^原标题\s*[:：]\s*(?P<value>.+)$"), "original_title"),
         LineRule(
             "sina.editor", _rx(r"^责任编辑\s*[:：]\s*(?P<value>.+?)(?:\s+[A-Z]{1,3}\d{2,})?$"), "editor"
         ),
@@ -101,7 +123,15 @@ SINA = SiteRules(
     ),
     figures=("div.img_wrapper",),
     captions=("span.img_descr",),
+    placeholder_images=(
+        "n.sinaimg.cn/finance/cece9e13/20200514/343233024.png",  # the share logo and APP QR code
+        "n.sinaimg.cn/finance/0/w400h400/20220726/a061-3fcaa10d801d4e37e06636fcc145dccb.png",  # 开户 QR code
+    ),
 )
+
+# Zhihu draws inline formulas as images of their TeX, and gives users without a picture one default avatar.
+_ZHIHU_FORMULAS = (FormulaImage("zhihu.com", "/equation", "tex"),)
+_ZHIHU_PLACEHOLDERS = ("zhimg.com/da8e974dc",)
 
 ZHIHU_DAILY = SiteRules(
     name="zhihu_daily",
@@ -117,6 +147,8 @@ ZHIHU_DAILY = SiteRules(
     # The question's title is kept as a heading: it frames the answer, and posts can hold several.
     headings=("div.question",),
     blocks=('a[data-draft-node="block"]',),
+    placeholder_images=_ZHIHU_PLACEHOLDERS,
+    formula_images=_ZHIHU_FORMULAS,
 )
 
 ZHIHU_HOT = SiteRules(
@@ -128,6 +160,8 @@ ZHIHU_HOT = SiteRules(
     ),
     media_links=('a[href*="zhihu.com/zvideo/"]',),
     blocks=('a[data-draft-node="block"]',),  # link cards
+    placeholder_images=_ZHIHU_PLACEHOLDERS,
+    formula_images=_ZHIHU_FORMULAS,
 )
 
 ITHOME = SiteRules(

@@ -3,12 +3,20 @@
 import re
 from urllib.parse import parse_qs, urlsplit
 
-# Placeholder images: random stock pictures and the Sina APP QR code that stand in for a missing image.
-_PLACEHOLDER_HOSTS = ("picsum.photos", "placehold.it", "placeholder.com", "placekitten.com", "dummyimage.com")
-_PLACEHOLDER_PATHS = (
-    "n.sinaimg.cn/finance/cece9e13/20200514/343233024.png",  # 新浪财经 APP QR code
-    "n.sinaimg.cn/finance/0/w400h400/20220726/a061-3fcaa10d801d4e37e06636fcc145dccb.png",  # 开户 QR code
+from app.clean.rules import GENERIC, SITES
+from app.clean.textutil import collapse
+
+# Every site's stand-ins and formula services apply everywhere: a Sina logo is no content in any feed.
+_PLACEHOLDERS = tuple(
+    (host, "/" + path if path else "")
+    for site in (GENERIC, *SITES)
+    for host, _, path in (entry.partition("/") for entry in site.placeholder_images)
 )
+_PROXIES = frozenset(host for site in (GENERIC, *SITES) for host in site.image_proxies)
+_FORMULAS = tuple(formula for site in (GENERIC, *SITES) for formula in site.formula_images)
+# Most image URLs name none of those hosts; one search says so before the URL is taken apart.
+_MAY_BE_PLACEHOLDER = re.compile("|".join(re.escape(host) for host, _ in _PLACEHOLDERS), re.I)
+_MAY_BE_FORMULA = re.compile("|".join(re.escape(formula.path) for formula in _FORMULAS))
 # Pure redirectors whose target is the real link.
 _REDIRECTS = {"link.zhihu.com": "target"}
 _SRCSET_ITEM = re.compile(r"\s*(\S+)(?:\s+(\d+(?:\.\d+)?)[wx])?\s*(?:,|$)")
@@ -75,16 +83,49 @@ def _largest_in_srcset(srcset: str | None) -> str | None:
     return best[1] if best else None
 
 
+def real_image(url: str | None) -> str | None:
+    """An image URL as content shows it: absolute, unwrapped from a proxy; None for a placeholder."""
+    found = absolute(url)
+    if found is None:
+        return None
+    found = unwrap_proxy(found)
+    return None if is_placeholder_image(found) else found
+
+
+def unwrap_proxy(url: str) -> str:
+    """The original URL that a proxy URL ("https://proxy.example/?http://host/x.jpg") wraps."""
+    if "?http" not in url and "?HTTP" not in url:
+        return url
+    parts = urlsplit(url)
+    wraps = parts.query[:8].lower().startswith(("http://", "https://"))
+    if wraps and (parts.hostname in _PROXIES or parts.path in ("", "/")):
+        return absolute(url.split("?", 1)[1]) or url
+    return url
+
+
 def is_placeholder_image(url: str) -> bool:
-    """Whether an image URL is a stand-in (random stock picture, APP QR code, data: URI) and not content."""
-    url = url.strip()
-    if not url or url.lower().startswith("data:"):
+    """Whether an image URL is a stand-in (random stock picture, generic logo, default avatar, data: URI)."""
+    url = unwrap_proxy(url.strip())
+    if not url or url[:5].lower() == "data:":
         return True
-    lowered = url.lower()
-    # A proxy such as "https://cors.example.dev/?http://host/x.jpg" wraps the real address.
-    inner = lowered.rsplit("?http", 1)[-1] if "?http" in lowered else lowered
-    host_and_path = inner.split("://", 1)[-1].lstrip("/")
-    host = host_and_path.split("/", 1)[0].split(":", 1)[0]
-    if any(host == h or host.endswith("." + h) for h in _PLACEHOLDER_HOSTS):
-        return True
-    return any(host_and_path.startswith(path) for path in _PLACEHOLDER_PATHS)
+    if _MAY_BE_PLACEHOLDER.search(url) is None:
+        return False
+    parts = urlsplit(url if "//" in url[:8] else "//" + url)
+    host = (parts.hostname or "").lower()
+    path = parts.path
+    return any(
+        (host == known or host.endswith("." + known)) and path.startswith(prefix)
+        for known, prefix in _PLACEHOLDERS
+    )
+
+
+def formula_tex(url: str) -> str | None:
+    """The TeX of a formula drawn as an image ("" when its URL carries none); None for other images."""
+    if _MAY_BE_FORMULA.search(url) is None:
+        return None
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    for formula in _FORMULAS:
+        if (host == formula.host or host.endswith("." + formula.host)) and parts.path == formula.path:
+            return collapse(parse_qs(parts.query).get(formula.param, [""])[0]).strip()
+    return None

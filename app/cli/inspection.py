@@ -1,4 +1,5 @@
-"""`articles inspect`: show what ingest would store for one file, and what the cleaner dropped and why."""
+"""`articles inspect`: show what ingest would store for one file, what the cleaner dropped and why, and which
+field kept what a dropped credit line said."""
 
 import json
 from pathlib import Path
@@ -15,7 +16,7 @@ from app.parse.decode import content_hash
 
 SHOWN_FIELDS = (
     "id", "source_path", "title", "slug", "categories", "author", "published_at", "image", "images",
-    "media", "original_title", "editor", "byline", "source_url", "language", "char_count",
+    "media", "original_title", "editor", "origin", "byline", "source_url", "language", "char_count",
     "reading_minutes", "excerpt", "extra",
 )  # fmt: skip
 
@@ -36,8 +37,16 @@ def inspect(path: Path, zone: ZoneInfo) -> dict[str, Any]:
         "warnings": record.warnings,
         "body_text": record.body_text,
         "body_html": record.body_html,
-        "dropped": [{"rule": d.rule, "text": d.text} for d in cleaned.dropped],
+        "dropped": [
+            {"rule": d.rule, "text": d.text, "fields": _destinations(d.into, fields)} for d in cleaned.dropped
+        ],
     }
+
+
+def _destinations(into: tuple[tuple[str, str], ...], fields: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each field a dropped line named a value for, and whether the field kept it (a site's own rule, such
+    as Sina's 责任编辑, outranks a credit line)."""
+    return [{"field": name, "value": value, "kept": value in (fields[name] or "")} for name, value in into]
 
 
 def print_inspection(report: dict[str, Any], console: Console, *, as_json: bool) -> None:
@@ -51,7 +60,14 @@ def print_inspection(report: dict[str, Any], console: Console, *, as_json: bool)
         fields.add_row(f"[bold]{name}[/bold]", json.dumps(report[name], ensure_ascii=False))
     console.print(fields)
     console.print(Panel(report["body_text"] or "[dim](empty)[/dim]", title="body_text", highlight=False))
-    dropped = Table("rule", "dropped text", title="dropped by the cleaner")
+    dropped = Table("rule", "dropped text", "kept in", title="dropped by the cleaner")
     for block in report["dropped"]:
-        dropped.add_row(block["rule"], block["text"])
+        dropped.add_row(block["rule"], block["text"], _kept_in(block["fields"]))
     console.print(dropped)
+
+
+def _kept_in(destinations: list[dict[str, Any]]) -> str:
+    """The fields a dropped line named values for ("byline, editor (not kept)"); "-" when it named none."""
+    if not destinations:
+        return "-"
+    return ", ".join(d["field"] + ("" if d["kept"] else " (not kept)") for d in destinations)

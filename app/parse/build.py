@@ -1,9 +1,10 @@
 """One file's bytes -> its ArticleRecord (pure: no database, safe to run in worker processes)."""
 
 from pathlib import PurePosixPath
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from app.clean.cleaner import CleanBody, clean_body, detect_language, is_placeholder_image, make_excerpt
+from app.clean.cleaner import CleanBody, clean_body, detect_language, make_excerpt, real_image
 from app.clean.cleaner import reading_minutes as count_reading_minutes
 from app.parse import front_matter, metadata
 from app.parse.decode import UnreadableFile, decode
@@ -35,11 +36,8 @@ def explain(
     published_at, date_warning = metadata.parse_date(meta.get("date"), zone)
     if date_warning:
         warnings.append(date_warning)
-    cleaned = clean_body(_unescape_braces(body), categories=categories)
-    header = metadata.clean_text_field(meta.get("headimg")) or metadata.clean_text_field(
-        meta.get("thumbnail")
-    )
-    images = _images(header, cleaned)
+    cleaned = clean_body(_unescape_braces(body), categories=categories, title=title)
+    images = _images(meta, cleaned)
     source_path = post_path(categories, key)
     record = ArticleRecord(
         id=article_id(source_path),
@@ -51,13 +49,14 @@ def explain(
         author=author,
         published_at=published_at,
         categories=categories,
-        image=next((url for url in images if not is_placeholder_image(url)), None),
+        image=images[0] if images else None,
         excerpt=make_excerpt(" ".join(cleaned.paragraphs)),  # one line for listings
         body_text=cleaned.body_text,
         body_html=cleaned.body_html,
         original_title=cleaned.original_title,
         editor=cleaned.editor,
         byline=cleaned.byline,
+        origin=cleaned.origin,
         source_url=cleaned.source_url,
         language=detect_language(f"{title}\n{cleaned.body_text}"),
         images=images,
@@ -77,10 +76,9 @@ def _unescape_braces(body: str) -> str:
     return body.replace("&#123;", "{").replace("&#125;", "}")
 
 
-def _images(header: str | None, cleaned: CleanBody) -> list[str]:
-    """Header image first, then the body's, de-duplicated in order."""
-    ordered = ([header] if header and header.startswith(("http://", "https://", "//")) else []) + list(
-        cleaned.images
-    )
-    ordered = [("https:" + url) if url.startswith("//") else url for url in ordered]
-    return list(dict.fromkeys(ordered))
+def _images(meta: dict[str, Any], cleaned: CleanBody) -> list[str]:
+    """The first real header image (headimg, else thumbnail), then the body's, de-duplicated in order.
+    Crawler defaults and generic logos are no header; a proxied one is its original."""
+    headers = (real_image(metadata.clean_text_field(meta.get(key))) for key in ("headimg", "thumbnail"))
+    header = next((url for url in headers if url is not None), None)
+    return list(dict.fromkeys(([header] if header else []) + list(cleaned.images)))

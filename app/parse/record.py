@@ -39,6 +39,7 @@ class ArticleRecord:
     original_title: str | None
     editor: str | None
     byline: str | None
+    origin: str | None
     source_url: str | None
     language: str | None
     images: list[str]

@@ -74,9 +74,10 @@ class ArticleDetail(ArticleBase):
     body_html: str = Field(
         description="The content as sanitized HTML (allowlisted tags only), for rich rendering."
     )
-    original_title: str | None = Field(description="The `原标题：` line of Sina articles, when present.")
-    editor: str | None = Field(description="The responsible editor (`责任编辑：`), when present.")
-    byline: str | None = Field(description="The author of an answer or post named in the body (e.g. Zhihu).")
+    original_title: str | None = Field(description="The original title (`原标题：…`) the body names.")
+    editor: str | None = Field(description="The responsible editor (`责任编辑：`), else one the body names.")
+    origin: str | None = Field(description="The original publisher a source line names (`来源：华夏时报`).")
+    byline: str | None = Field(description="The authors the body names (Zhihu answerer, `记者 …`, `文/…`).")
     source_url: str | None = Field(description="The original article's URL, when the body reveals it.")
     language: str | None = Field(description="Language of the text as an ISO 639-1 code (zh, en, ja...).")
     images: list[str] = Field(

@@ -86,6 +86,7 @@ class Article(SQLModel, table=True):
     body_html: str = Field(default="", sa_column=Column(Text, nullable=False))
     original_title: str | None = Field(default=None, sa_column=Column(Text))
     editor: str | None = Field(default=None, sa_column=Column(String))
+    origin: str | None = Field(default=None, sa_column=Column(String))
     byline: str | None = Field(default=None, sa_column=Column(Text))
     source_url: str | None = Field(default=None, sa_column=Column(Text))
     language: str | None = Field(default=None, sa_column=Column(String(8)))

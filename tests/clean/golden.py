@@ -1,10 +1,10 @@
 """Golden fixtures: an input body, its categories, and the exact expected outputs next to it.
 
 For case NAME, tests/clean/fixtures/ holds NAME.html (the body, braces already unescaped), NAME.json
-({"categories": [...], "expected": {metadata}}), NAME.expected.txt (body_text) and NAME.expected.html
-(body_html). After a deliberate change of output, rewrite the expectations with
+({"categories": [...], "title": "..." (optional), "expected": {metadata}}), NAME.expected.txt (body_text)
+and NAME.expected.html (body_html). After a deliberate change of output, rewrite the expectations with
 ``CLEAN_GOLDEN_UPDATE=1 pytest tests/clean``, review the diff, and bump CLEANER_VERSION
-(app/ingest/cleaner_version.py).
+(app/clean/version.py).
 """
 
 import json
@@ -45,7 +45,9 @@ class Case:
         return json.loads(self.meta_path.read_text(encoding="utf-8"))
 
     def clean(self) -> CleanBody:
-        return clean_body(self.input_path.read_text(encoding="utf-8"), categories=self.meta()["categories"])
+        meta = self.meta()
+        html = self.input_path.read_text(encoding="utf-8")
+        return clean_body(html, categories=meta["categories"], title=meta.get("title", ""))
 
 
 def cases() -> list[Case]:
@@ -60,6 +62,7 @@ def metadata(cleaned: CleanBody) -> dict[str, Any]:
         "original_title": cleaned.original_title,
         "editor": cleaned.editor,
         "byline": cleaned.byline,
+        "origin": cleaned.origin,
         "source_url": cleaned.source_url,
         "images": list(cleaned.images),
         "media": list(cleaned.media),

@@ -45,7 +45,7 @@ ALLOWED = {
     "table": set(), "thead": set(), "tbody": set(), "tr": set(), "th": {"colspan", "rowspan"},
     "td": {"colspan", "rowspan"}, "figure": set(), "figcaption": set(), "strong": set(), "em": set(),
     "b": set(), "i": set(), "br": set(), "a": {"href", "rel"},
-    "img": {"src", "alt", "loading", "referrerpolicy"},
+    "img": {"src", "alt", "width", "height", "loading", "referrerpolicy"}, "span": {"class", "data-tex"},
 }  # fmt: skip
 
 
@@ -63,6 +63,8 @@ def assert_allowlisted(html: str) -> None:
                 assert (value or "").startswith(("http://", "https://")), html
             if name == "rel":
                 assert value == "noopener nofollow"
+            if node.tag == "span" and name == "class":
+                assert value == "math", html
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
