@@ -1,76 +1,130 @@
-"""Benchmark the API side by side with Datasette and a bare ASGI app, under wrk, on one database of articles.
+"""Benchmark the API under wrk beside Datasette, a minimal endpoint and a bare ASGI app, on one database.
 
 Usage: ``python bench/api.py [--articles 100000] [--duration 10] [--runs 3] [--database-url URL]``.
 Builds a SQLite database of generated articles (bench/generate.py + `articles ingest`; cached in the temp
-folder by size, seed, generator and migrations), then serves that one file with `articles serve` (one worker)
-and Datasette (one process, `--immutable`, from its own venv, bench/.venv-datasette, made on first use), and
-a constant body of the size of our list page with bare uvicorn (the ceiling). wrk drives each endpoint of
-each server in turn (a warm-up, then a fixed time) in every run; the figures are medians over the runs.
-With --database-url we serve that database (PostgreSQL, migrated and loaded with the corpus) and skip
-Datasette, which serves SQLite files only. Results go to bench/RESULTS.md, newest first.
+folder by size, seed, generator and migrations) and serves that one file with `articles serve` three times
+(one worker; one worker with the response cache off; two workers), Datasette (one process, `--immutable`,
+from its own venv, bench/.venv-datasette, made on first use), the minimal endpoint (bench/minimal.py: the
+detail row read and serialized directly, the ceiling of the cold path) and a constant body of the size of our
+list page with bare uvicorn (the ceiling of the machine). Two kinds of workload:
+
+- hot: one URL asked again and again (what the response cache replays);
+- cold: each request a path drawn at random from a set of distinct paths (bench/api_workloads.py), as many
+  readers asking for many articles, pages and searches.
+
+wrk drives each workload of each server in turn (a warm-up, then a fixed time) in every run; the figures are
+medians over the runs. Then one overload run (bench/api_overload.py): wrk with 1,024 connections on cold
+searches, cache off, while a light client times /healthz and the server's memory is polled. With
+--database-url we serve that database (PostgreSQL, migrated and loaded with the corpus), the minimal endpoint
+reads it with psycopg, and Datasette, which serves SQLite files only, is skipped. Results go to
+bench/RESULTS.md, newest first.
 """
 
 import argparse
 import json
-import math
 import os
-import platform
+import random
 import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
+import time
+import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import (  # noqa: E402  (a sibling script)
+import api_overload  # noqa: E402  (sibling scripts)
+import api_workloads as workloads  # noqa: E402
+from api_report import (  # noqa: E402
+    Load,
+    cold_targets_lines,
+    describe,
+    figures_table,
+    hot_targets_table,
+    write_results,
+)
+from api_workloads import (  # noqa: E402
+    CACHE_OFF,
+    CEILING,
+    COLD,
+    DATASETTE_NAME,
+    DETAIL,
+    FIRST_PAGES,
+    HOT,
+    LISTINGS,
+    MINIMAL,
+    OURS,
+    SCALING,
+    SEARCH,
+    SUMMARY_COLUMNS,
+    TWO_WORKERS,
+    Key,
+)
+from common import (  # noqa: E402
     ARTICLES_CLI,
     BENCH,
     CACHE_ROOT,
+    Measure,
     corpus,
+    fetch,
     free_port,
     require_cli,
     reset,
     run_articles,
     server,
     source_version,
+    wrk,
 )
 
 DATASETTE_VENV = BENCH / ".venv-datasette"
 DATASETTE = "datasette>=0.65,<0.66"
-SUMMARY_COLUMNS = ["id", "slug", "title", "categories", "author", "published_at", "image", "excerpt"]
-# Datasette without counts, facets and suggestions does no more work than we do (its default does).
-PAGE_OPTIONS = [("_size", "20"), ("_sort_desc", "published_at"), ("_nocount", "1"), ("_nofacet", "1")]
-DATASETTE_LIST = [("_col", c) for c in SUMMARY_COLUMNS] + PAGE_OPTIONS + [("_nosuggest", "1")]
-OURS, DATASETTE_NAME, CEILING = "articles-api", "Datasette", "bare ASGI"
-Load = tuple[float, float, float]
+LOGS = CACHE_ROOT / "api-run"  # server logs and path sets, kept after the run to look into
+CHECKED_PATHS = 20  # of each set, fetched from each server before any load
+
+
+@dataclass(frozen=True)
+class Target:
+    """What wrk asks for: one URL, or a path of `paths` drawn at random on the server at `url`."""
+
+    url: str
+    paths: workloads.PathSet | None = None
+
+    def sample(self, count: int) -> list[str]:
+        """URLs to check before any load: the URL, or some of the paths."""
+        if self.paths is None:
+            return [self.url]
+        chosen = random.Random(0).sample(self.paths.paths, min(count, self.paths.size))
+        return [self.url + path for path in chosen]
 
 
 @dataclass
-class Measure:
-    """One wrk run on one URL."""
+class Served:
+    """The base URL of each server, and the process serving ours with the cache off (the overload run's)."""
 
-    rps: float
-    p50_ms: float  # infinite when no request completed
-    p99_ms: float
-    completed: int
-    errors: int
+    ours: str
+    cache_off: str
+    two_workers: str
+    minimal: str
+    ceiling: str
+    ceiling_bytes: int
+    datasette: str | None
+    datasette_file: Path | None
+    cache_off_pid: int
 
 
-def fetch(url: str, timeout: float = 30) -> bytes:
-    """The body of a 200 response (anything else raises)."""
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        body: bytes = response.read()
-        return body
+def fetch_checked(url: str) -> bytes:
+    """The body of `url`, or exit naming the URL and what it answered."""
+    try:
+        return fetch(url)
+    except OSError as error:  # urllib's HTTPError and URLError included
+        sys.exit(f"{url} did not answer 200 before the load ({error}): see the server logs in {LOGS}")
 
 
 def ensure_datasette() -> Path:
@@ -109,103 +163,171 @@ def database(articles: int, seed: int, given_url: str | None) -> str:
     return url
 
 
-def walk_ours(base: str, depth: int) -> str:
-    """A real `next_cursor` about `depth` articles into the listing (a jump by offset, then cursors)."""
-    offset = min(depth, 10_000)
-    page = json.loads(fetch(f"{base}/articles?count=false&limit=100&offset={offset}"))
-    position = offset + 100
-    while position < depth and page["next_cursor"]:
-        query = urllib.parse.urlencode({"count": "false", "limit": 100, "cursor": page["next_cursor"]})
-        page = json.loads(fetch(f"{base}/articles?{query}"))
-        position += 100
-    cursor: str = page["next_cursor"]
-    return cursor
-
-
-def walk_datasette(table_url: str, depth: int) -> str:
-    """Datasette's `_next` token about `depth` rows into the same order."""
-    params = [("_col", "id"), *PAGE_OPTIONS[1:], ("_nosuggest", "1"), ("_size", "1000")]
-    token, position = None, 0
-    while position < depth:
-        page = json.loads(fetch(f"{table_url}?{urllib.parse.urlencode(params)}"))
-        token, position = page["next"], position + len(page["rows"])
-        params = [p for p in params if p[0] != "_next"] + [("_next", token)]
-    assert token is not None
-    return token
-
-
-def our_endpoints(base: str, articles: int) -> tuple[dict[str, str], str, str]:
-    """Our URLs by endpoint, the category's slug and the detail id."""
-    tree = json.loads(fetch(f"{base}/categories"))
-    category = max(tree, key=lambda node: node["article_count"])  # the largest top category
-    cursor = walk_ours(base, articles // 2)
-    deep = f"{base}/articles?count=false&cursor={urllib.parse.quote(cursor)}"
-    article_id = json.loads(fetch(deep))["items"][0]["id"]
-    print(f"category: {category['name']} ({category['article_count']} articles); detail: {article_id}")
-    urls = {
-        "first page": f"{base}/articles?count=false",
-        "category": f"{base}/articles?count=false&category={urllib.parse.quote(category['slug'])}",
-        "deep page": deep,
-        "detail": f"{base}/articles/{article_id}",
-        "first page, with total": f"{base}/articles",
-    }
-    return urls, category["slug"], article_id
-
-
-def datasette_endpoints(
-    base: str, db_path: Path, slug: str, article_id: str, articles: int
-) -> dict[str, str]:
-    """Datasette's URLs for the same requests."""
-    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as connection:
-        (category_id,) = connection.execute("SELECT id FROM category WHERE slug = ?", (slug,)).fetchone()
-    table = f"{base}/{db_path.stem}/article.json"
-    where = ("_where", f"id in (select article_id from article_category where category_id={category_id})")
-    token = walk_datasette(table, articles // 2)
-    return {
-        "first page": f"{table}?{urllib.parse.urlencode(DATASETTE_LIST)}",
-        "category": f"{table}?{urllib.parse.urlencode([*DATASETTE_LIST, where])}",
-        "deep page": f"{table}?{urllib.parse.urlencode([*DATASETTE_LIST, ('_next', token)])}",
-        "detail": f"{base}/{db_path.stem}/article/{urllib.parse.quote(article_id)}.json",
-    }
-
-
-def wrk(url: str, seconds: float, connections: int, threads: int) -> Measure:
-    """Drive `url` for `seconds` with wrk; requests per second and latency percentiles."""
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s"]
-    # A request slower than the whole measurement still counts (as a timeout error) rather than vanishing.
-    command += ["--timeout", f"{max(seconds, 5):g}s", "-s", str(BENCH / "wrk_report.lua"), url]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=True)
-    report = json.loads(result.stdout.strip().splitlines()[-1])
-    completed = int(report["requests"])
-    return Measure(
-        rps=completed / (report["duration_us"] / 1e6),
-        p50_ms=report["p50_us"] / 1000 if completed else math.inf,
-        p99_ms=report["p99_us"] / 1000 if completed else math.inf,
-        completed=completed,
-        errors=int(report["non_2xx_3xx"] + report["socket_errors"]),
+def serve_ours(stack: ExitStack, database_url: str, log: Path, *options: str, **env: str) -> tuple[str, int]:
+    """Start `articles serve` with these options and environment; its base URL and process id."""
+    base = f"http://127.0.0.1:{free_port()}"
+    command = [str(ARTICLES_CLI), "serve", "--port", base.split(":")[-1], *options]
+    ready = f"{base}/readyz"
+    process = stack.enter_context(
+        server(command, ready_url=ready, log=log, env={"DATABASE_URL": database_url, **env})
     )
+    return base, process.pid
+
+
+def serve_uvicorn(stack: ExitStack, app: str, log: Path, ready_path: str, **env: str) -> str:
+    """Start an ASGI app of bench/ with uvicorn (one process, no access log); its base URL."""
+    base = f"http://127.0.0.1:{free_port()}"
+    command = [sys.executable, "-m", "uvicorn", app, "--app-dir", str(BENCH), "--workers", "1"]
+    command += ["--no-access-log", "--log-level", "warning", "--host", "127.0.0.1"]
+    command += ["--port", base.split(":")[-1]]
+    stack.enter_context(server(command, ready_url=base + ready_path, log=log, env=env))
+    return base
+
+
+def start_servers(
+    stack: ExitStack, database_url: str, datasette: Path | None, logs: Path, detail_path: str
+) -> Served:
+    """Start ours three times (default; cache off; two workers), Datasette (unless None), the minimal
+    endpoint and the bare ASGI app."""
+    ours, _ = serve_ours(stack, database_url, logs / "ours.log")
+    cache_off, pid = serve_ours(stack, database_url, logs / "ours-cache-off.log", RESPONSE_CACHE_SIZE="0")
+    two_workers, _ = serve_ours(stack, database_url, logs / "ours-2-workers.log", "--workers", "2")
+    theirs, db_path = None, None
+    if datasette is not None:
+        db_path = Path(make_url(database_url).database or "")
+        theirs = f"http://127.0.0.1:{free_port()}"
+        command = [str(datasette), "serve", "--immutable", str(db_path)]
+        command += ["--host", "127.0.0.1", "--port", theirs.split(":")[-1]]
+        ready = f"{theirs}/-/versions.json"
+        stack.enter_context(server(command, ready_url=ready, log=logs / "datasette.log"))
+    fields = ",".join(json.loads(fetch(ours + detail_path)))  # the detail's fields, in the API's order
+    minimal = serve_uvicorn(
+        stack,
+        "minimal:app",
+        logs / "minimal.log",
+        detail_path,
+        MINIMAL_DATABASE_URL=database_url,
+        MINIMAL_FIELDS=fields,
+    )
+    size = len(fetch(f"{ours}/articles?count=false"))
+    ceiling = serve_uvicorn(stack, "ceiling:app", logs / "ceiling.log", "/", CEILING_BYTES=str(size))
+    return Served(ours, cache_off, two_workers, minimal, ceiling, size, theirs, db_path, pid)
+
+
+def hot_targets(served: Served, articles: int) -> dict[Key, Target]:
+    """One URL per workload: ours, Datasette's beside each, the bare ASGI app last."""
+    our_urls, slug, article_id = workloads.our_endpoints(served.ours, articles)
+    theirs: dict[str, str] = {}
+    if served.datasette and served.datasette_file:
+        theirs = workloads.datasette_endpoints(
+            served.datasette, served.datasette_file, slug, article_id, articles
+        )
+    targets: dict[Key, Target] = {}
+    for endpoint, url in our_urls.items():
+        targets[(HOT, endpoint, OURS)] = Target(url)
+        if endpoint in theirs:
+            targets[(HOT, endpoint, DATASETTE_NAME)] = Target(theirs[endpoint])
+    targets[(HOT, f"constant {served.ceiling_bytes} B", CEILING)] = Target(served.ceiling)
+    return targets
+
+
+def cold_targets(
+    served: Served, corpus_sample: workloads.Corpus, folder: Path, seed: int
+) -> dict[Key, Target]:
+    """The cold sets, written to `folder`, on each server that answers them; then the scaling figure."""
+    ids = corpus_sample.ids
+    details = workloads.write_set(folder, "details", workloads.detail_paths(ids), f"{len(ids):,} random ids")
+    categories = corpus_sample.categories
+    walked = workloads.category_pages(served.cache_off, categories)
+    listings = workloads.write_set(
+        folder,
+        "listings",
+        walked,
+        f"{len(walked):,} pages of {len(categories)} categories: first pages and "
+        "pages reached by following next_cursor",
+    )
+    first = workloads.category_first_pages(categories)
+    first_pages = workloads.write_set(folder, "first-pages", first, f"{len(first)} categories")
+    searches = workloads.search_params(corpus_sample, seed)
+    search = workloads.write_set(
+        folder, "searches", workloads.search_paths(searches), workloads.search_note(searches)
+    )
+    targets = {
+        (COLD, DETAIL, OURS): Target(served.ours, details),
+        (COLD, DETAIL, CACHE_OFF): Target(served.cache_off, details),
+    }
+    if served.datasette and served.datasette_file:
+        database = served.datasette_file.stem
+        rows = workloads.write_set(folder, "datasette-rows", workloads.datasette_row_paths(database, ids))
+        targets[(COLD, DETAIL, DATASETTE_NAME)] = Target(served.datasette, rows)
+    targets[(COLD, DETAIL, MINIMAL)] = Target(served.minimal, details)
+    targets[(COLD, LISTINGS, OURS)] = Target(served.ours, listings)
+    targets[(COLD, LISTINGS, CACHE_OFF)] = Target(served.cache_off, listings)
+    targets[(COLD, FIRST_PAGES, OURS)] = Target(served.ours, first_pages)
+    targets[(COLD, FIRST_PAGES, CACHE_OFF)] = Target(served.cache_off, first_pages)
+    if served.datasette and served.datasette_file:
+        pages = workloads.datasette_first_pages(served.datasette_file.stem, categories, SUMMARY_COLUMNS)
+        theirs = workloads.write_set(folder, "datasette-first-pages", pages)
+        targets[(COLD, FIRST_PAGES, DATASETTE_NAME)] = Target(served.datasette, theirs)
+    targets[(COLD, SEARCH, OURS)] = Target(served.ours, search)
+    targets[(COLD, SEARCH, CACHE_OFF)] = Target(served.cache_off, search)
+    targets[(SCALING, DETAIL, TWO_WORKERS)] = Target(served.two_workers, details)
+    return targets
+
+
+def check_minimal(served: Served, details: workloads.PathSet) -> None:
+    """Exit unless the minimal endpoint answers the same bytes as our detail (on a sample of the ids)."""
+    for path in details.paths[:50]:
+        ours, minimal = fetch_checked(served.cache_off + path), fetch_checked(served.minimal + path)
+        if ours != minimal:
+            at = next((i for i, pair in enumerate(zip(ours, minimal, strict=False)) if len(set(pair)) > 1), 0)
+            sys.exit(
+                f"bench/minimal.py answers other bytes than the API for {path}, from byte {at}:\n"
+                f"{minimal[at - 60 : at + 60]!r}\nvs {ours[at - 60 : at + 60]!r}\n"
+                "make its fields and their serialization those of ArticleDetail"
+            )
 
 
 def measure_all(
-    urls: dict[tuple[str, str], str], args: argparse.Namespace
-) -> dict[tuple[str, str], list[Measure]]:
-    """Every (endpoint, server) in turn, once per run, so drifting load spreads over all of them."""
-    results: dict[tuple[str, str], list[Measure]] = {key: [] for key in urls}
+    targets: dict[Key, Target], args: argparse.Namespace, problems: list[str]
+) -> dict[Key, list[Measure]]:
+    """Every workload of every server in turn, once per run, so drifting load spreads over all of them; a
+    server that does not recover after a measurement goes into `problems`."""
+    results: dict[Key, list[Measure]] = {key: [] for key in targets}
     for run in range(1, args.runs + 1):
-        for (endpoint, name), url in urls.items():
+        for key, target in targets.items():
+            paths = target.paths.file if target.paths else None
             if args.warmup:
-                wrk(url, args.warmup, args.connections, args.threads)
-            measure = wrk(url, args.duration, args.connections, args.threads)
-            # A server still working off the requests wrk left behind would slow down the next measurement:
-            # one more request returns once the queue ahead of it is done.
-            fetch(url, timeout=300)
-            results[(endpoint, name)].append(measure)
+                wrk(target.url, args.warmup, args.connections, args.threads, paths=paths)
+            measure = wrk(target.url, args.duration, args.connections, args.threads, paths=paths)
+            results[key].append(measure)
             errors = f"  {measure.errors} errors" if measure.errors else ""
             print(
-                f"run {run}: {endpoint:24} {name:12} {measure.rps:7.0f} req/s"
+                f"run {run}: {key[0]:7} {key[1]:24} {key[2]:24} {measure.rps:7.0f} req/s"
                 f"  p50 {measure.p50_ms:6.1f} ms  p99 {measure.p99_ms:6.1f} ms{errors}"
             )
+            stuck = settle(target.sample(1)[0])
+            if stuck:
+                problems.append(f"after run {run}'s {key[0]} {key[1]} on {key[2]}, {stuck}")
+                print(f"problem: {problems[-1]}")
     return results
+
+
+def settle(url: str, timeout: float = 120) -> str | None:
+    """Wait until `url` answers 200, or say what it answered: a server still working off the requests wrk
+    left behind would slow down the next measurement, and one more request returns once the queue ahead of
+    it is done (or is refused with a 503 while the queue is full, and asked again)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fetch(url, timeout=timeout)
+            return None
+        except urllib.error.HTTPError as error:
+            if error.code != 503 or time.monotonic() > deadline:
+                return f"{urllib.parse.urlsplit(url).path} still answered {error.code} ({timeout:.0f} s)"
+        except OSError as error:
+            return f"{urllib.parse.urlsplit(url).path} did not answer ({error})"
+        time.sleep(1)
 
 
 def medians(runs: list[Measure]) -> Measure:
@@ -218,142 +340,70 @@ def medians(runs: list[Measure]) -> Measure:
     )
 
 
-def report(results: dict[tuple[str, str], Measure]) -> tuple[list[str], list[str]]:
-    """The figures table and the targets table, as Markdown lines."""
-    figures = [
-        "| endpoint | server | req/s | p50 ms | p99 ms | requests (all runs) | errors |",
-        "|---|---|--:|--:|--:|--:|--:|",
-    ]
-    for (endpoint, name), m in results.items():
-        cells = [f"{m.rps:.0f}", _ms(m.p50_ms), _ms(m.p99_ms), f"{m.completed}", f"{m.errors}"]
-        figures.append(f"| {endpoint} | {name} | " + " | ".join(cells) + " |")
-    if any(math.isinf(m.p99_ms) for m in results.values()):
-        figures += ["", "—: in most runs no request completed within the measurement."]
-    ceiling = next(m for (_, name), m in results.items() if name == CEILING)
-    targets = [
-        "| endpoint | vs Datasette (≥ 5x) | vs ceiling (≥ 0.33) | p99 (< 50 ms) |",
-        "|---|--:|--:|--:|",
-    ]
-    for (endpoint, name), ours in results.items():
-        if name != OURS:
-            continue
-        theirs = results.get((endpoint, DATASETTE_NAME))
-        versus = "n/a"
-        if theirs:
-            times = ours.rps / theirs.rps if theirs.rps else math.inf
-            versus = f"{times:.1f}x {_mark(times >= 5)}" if theirs.rps else "Datasette at 0 req/s ✓"
-        share = ours.rps / ceiling.rps
-        p99 = f"{_ms(ours.p99_ms)} ms {_mark(ours.p99_ms < 50)}"
-        targets.append(f"| {endpoint} | {versus} | {share:.2f} {_mark(share >= 1 / 3)} | {p99} |")
-    first, deep = results[("first page", OURS)], results[("deep page", OURS)]
-    ratio = deep.rps / first.rps if first.rps else 0.0
-    targets.append("")
-    targets.append(
-        f"Deep page vs first page (at least 0.8 of its req/s): {ratio:.2f} {_mark(ratio >= 0.8)}; "
-        f"p50 {_ms(deep.p50_ms)} vs {_ms(first.p50_ms)} ms."
+def run_overload(served: Served, search: workloads.PathSet, args: argparse.Namespace) -> list[str]:
+    """The overload run on our cache-off server, as Markdown lines (none when skipped)."""
+    if not args.overload_seconds:
+        return []
+    print(f"overload: wrk -c{args.overload_connections} -d{args.overload_seconds:g}s on cold searches")
+    run = api_overload.overload(
+        served.cache_off, search.file, served.cache_off_pid, args.overload_connections, args.overload_seconds
     )
-    return figures, targets
+    return ["", "### Overload", "", *api_overload.report(run)]
 
 
-def _mark(met: bool) -> str:
-    return "✓" if met else "✗"
+@dataclass
+class Run:
+    """What one invocation measured."""
+
+    targets: dict[Key, Target]
+    results: dict[Key, Measure]  # medians over the runs
+    problems: list[str]
+    overload: list[str]  # the overload run's table, as Markdown lines
 
 
-def _ms(value: float) -> str:
-    return "—" if math.isinf(value) else f"{value:.1f}"
+def benchmark(args: argparse.Namespace, database_url: str, datasette: Path | None) -> Run:
+    """Serve the database, build the workloads, check every server answers them, measure, then overload."""
+    sample = workloads.read_corpus(database_url, args.seed)
+    shutil.rmtree(LOGS, ignore_errors=True)
+    LOGS.mkdir(parents=True)
+    print(f"server logs and path sets: {LOGS}")
+    with ExitStack() as servers:
+        served = start_servers(servers, database_url, datasette, LOGS, workloads.detail_paths(sample.ids)[0])
+        targets = hot_targets(served, args.articles) | cold_targets(served, sample, LOGS, args.seed)
+        for target in targets.values():
+            for url in target.sample(CHECKED_PATHS):
+                fetch_checked(url)  # every workload answers 200 before any load
+        details, search = targets[(COLD, DETAIL, OURS)].paths, targets[(COLD, SEARCH, CACHE_OFF)].paths
+        assert details is not None and search is not None
+        check_minimal(served, details)
+        problems: list[str] = []
+        results = {key: medians(runs) for key, runs in measure_all(targets, args, problems).items()}
+        return Run(targets, results, problems, run_overload(served, search, args))
 
 
-def cpu_model() -> str:
-    """The processor's name as Linux reports it, else the architecture."""
-    try:
-        lines = Path("/proc/cpuinfo").read_text().splitlines()
-    except OSError:
-        return platform.machine()
-    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), "?")
-
-
-def commit() -> str:
-    def git(*arguments: str) -> str:
-        result = subprocess.run(["git", *arguments], cwd=BENCH, capture_output=True, text=True)
-        return result.stdout.strip()
-
-    dirty = git("status", "--porcelain", "--untracked-files=no")
-    return git("rev-parse", "--short", "HEAD") + (" + uncommitted changes" if dirty else "")
-
-
-def write_results(path: Path, section: list[str]) -> None:
-    """Put `section` first among the runs recorded in `path` (created with its header if missing)."""
-    header = ["# bench/api.py results", "", "Newest first; bench/README.md says what is measured.", ""]
-    old = path.read_text().splitlines() if path.exists() else header
-    start = next((i for i, line in enumerate(old) if line.startswith("## ")), len(old))
-    path.write_text("\n".join([*old[:start], *section, "", *old[start:]]).rstrip() + "\n")
-
-
-def start_servers(
-    servers: ExitStack, database_url: str, datasette: Path | None, logs: Path, articles: int
-) -> dict[tuple[str, str], str]:
-    """Start ours, Datasette (unless None) and the bare ASGI app; the URL of each (endpoint, server)."""
-    ours = f"http://127.0.0.1:{free_port()}"
-    command = [str(ARTICLES_CLI), "serve", "--port", ours.split(":")[-1]]
-    env = {"DATABASE_URL": database_url}
-    servers.enter_context(server(command, ready_url=f"{ours}/readyz", log=logs / "ours.log", env=env))
-    our_urls, slug, article_id = our_endpoints(ours, articles)
-    urls = {(endpoint, OURS): target for endpoint, target in our_urls.items()}
-    if datasette is not None:
-        db_path = Path(make_url(database_url).database or "")
-        theirs = f"http://127.0.0.1:{free_port()}"
-        command = [str(datasette), "serve", "--immutable", str(db_path)]
-        command += ["--host", "127.0.0.1", "--port", theirs.split(":")[-1]]
-        ready = f"{theirs}/-/versions.json"
-        servers.enter_context(server(command, ready_url=ready, log=logs / "datasette.log"))
-        found = datasette_endpoints(theirs, db_path, slug, article_id, articles)
-        urls.update({(endpoint, DATASETTE_NAME): target for endpoint, target in found.items()})
-    size = len(fetch(our_urls["first page"]))
-    bare = f"http://127.0.0.1:{free_port()}"
-    command = [sys.executable, "-m", "uvicorn", "ceiling:app", "--app-dir", str(BENCH), "--lifespan", "off"]
-    command += ["--no-access-log", "--log-level", "warning", "--host", "127.0.0.1"]
-    command += ["--port", bare.split(":")[-1]]
-    env = {"CEILING_BYTES": str(size)}
-    servers.enter_context(server(command, ready_url=bare, log=logs / "ceiling.log", env=env))
-    urls[(f"constant {size} B", CEILING)] = bare
-    for target in urls.values():
-        fetch(target)  # every URL answers 200 before any load
-    rank = {endpoint: i for i, endpoint in enumerate(our_urls)}  # Datasette's beside ours; the ceiling last
-    return dict(sorted(urls.items(), key=lambda item: rank.get(item[0][0], len(rank))))
-
-
-def describe(args: argparse.Namespace, command: str, backend: str, loads: list[Load]) -> list[str]:
-    """The heading and the conditions of a run, as Markdown lines."""
-    before, after = loads
-    now = datetime.now(UTC)
-    return [
-        f"## {now:%Y-%m-%d %H:%M} UTC · commit {commit()} · {backend}, {args.articles:,} articles",
-        "",
-        f"- Machine: {os.cpu_count()} cores ({cpu_model()}), shared with other work; load average "
-        f"{before[0]:.2f} / {before[1]:.2f} (1 / 5 min) before the run, {after[0]:.2f} after.",
-        f"- Command: `python bench/api.py {command}`",
-        f"- Each endpoint of each server in turn, every run: a {args.warmup:g} s warm-up, then "
-        f"`wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s`; median of {args.runs} run(s); "
-        "one server process each, all on 127.0.0.1.",
+def record(args: argparse.Namespace, command: str, backend: str, loads: list[Load], run: Run) -> list[str]:
+    """The run's section of RESULTS.md, as Markdown lines."""
+    targets, results = run.targets, run.results
+    notes = {
+        key[1]: target.paths.note for key, target in targets.items() if target.paths and target.paths.note
+    }
+    section = describe(args, command, backend, loads, notes)
+    if backend != "sqlite":
+        section.append("- Datasette skipped: it serves SQLite files only.")
+    section += [
+        f"- Problem: {problem}; later figures of that server suffer from it." for problem in run.problems
     ]
+    sizes = {key: str(target.paths.size) if target.paths else "1" for key, target in targets.items()}
+    hot = {key: m for key, m in results.items() if key[0] == HOT}
+    cold = {key: m for key, m in results.items() if key[0] != HOT}
+    section += ["", "### Hot: one URL again and again", "", *figures_table(hot, sizes)]
+    section += ["", *hot_targets_table(hot), "", "### Cold: a path drawn at random from a set, per request"]
+    section += ["", *figures_table(cold, sizes), "", *cold_targets_lines(results, backend == "sqlite")]
+    return section + run.overload
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=100_000, help="corpus size (default 100000)")
-    parser.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
-    parser.add_argument("--duration", type=float, default=10, help="seconds of load per measurement")
-    parser.add_argument("--warmup", type=float, default=2, help="seconds of load before each (0: none)")
-    parser.add_argument("--runs", type=int, default=3, help="measurements of each endpoint (medians)")
-    parser.add_argument("--connections", type=int, default=32, help="wrk connections (default 32)")
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
-    parser.add_argument("--database-url", help="serve this database (PostgreSQL) instead; skips Datasette")
-    parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md", help="Markdown file to update")
-    parser.add_argument("--no-results", action="store_true", help="print only, leave RESULTS.md alone")
-    parser.add_argument("--install-only", action="store_true", help="install Datasette's venv and stop")
-    args = parser.parse_args(argv)
-    if args.articles < 1000:
-        parser.error("--articles must be at least 1000, for a deep page to walk to")
+    args = parse_arguments(argv)
     if args.install_only:
         print(f"datasette: {ensure_datasette()}")
         return
@@ -364,22 +414,41 @@ def main(argv: Sequence[str] | None = None) -> None:
     datasette = ensure_datasette() if sqlite else None
     load_before = os.getloadavg()
     database_url = database(args.articles, args.seed, args.database_url)
-    with tempfile.TemporaryDirectory(prefix="articles-bench-api-") as logs, ExitStack() as servers:
-        urls = start_servers(servers, database_url, datasette, Path(logs), args.articles)
-        results = {key: medians(runs) for key, runs in measure_all(urls, args).items()}
+    run = benchmark(args, database_url, datasette)
     command = " ".join(argv if argv is not None else sys.argv[1:])
     if args.database_url:  # the command goes into a committed file: no password
         command = command.replace(args.database_url, make_url(args.database_url).render_as_string())
     backend = make_url(database_url).get_backend_name()
-    section = describe(args, command, backend, [load_before, os.getloadavg()])
-    if datasette is None:
-        section.append("- Datasette skipped: it serves SQLite files only.")
-    figures, targets = report(results)
-    section += ["", *figures, "", *targets]
+    section = record(args, command, backend, [load_before, os.getloadavg()], run)
     print("\n" + "\n".join(section))
     if not args.no_results:
         write_results(args.results, section)
         print(f"\nrecorded in {args.results}")
+
+
+def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000, help="corpus size (default 100000)")
+    parser.add_argument("--seed", type=int, default=0, help="corpus and sets seed (default 0)")
+    parser.add_argument("--duration", type=float, default=10, help="seconds of load per measurement")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds of load before each (0: none)")
+    parser.add_argument("--runs", type=int, default=3, help="measurements of each workload (medians)")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (default 32)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    parser.add_argument(
+        "--overload-connections", type=int, default=1024, help="wrk connections of the overload run"
+    )
+    parser.add_argument(
+        "--overload-seconds", type=float, default=15, help="length of the overload run (0: skip it)"
+    )
+    parser.add_argument("--database-url", help="serve this database (PostgreSQL) instead; skips Datasette")
+    parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md", help="Markdown file to update")
+    parser.add_argument("--no-results", action="store_true", help="print only, leave RESULTS.md alone")
+    parser.add_argument("--install-only", action="store_true", help="install Datasette's venv and stop")
+    args = parser.parse_args(argv)
+    if args.articles < 1000:
+        parser.error("--articles must be at least 1000, for a deep page to walk to")
+    return args
 
 
 if __name__ == "__main__":

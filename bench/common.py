@@ -1,6 +1,9 @@
-"""Helpers shared by the bench scripts: the cached corpus, databases, ingest, and servers on free ports."""
+"""Helpers shared by the bench scripts: the cached corpus, databases, ingest, servers on free ports, wrk."""
 
 import hashlib
+import itertools
+import json
+import math
 import os
 import signal
 import socket
@@ -12,6 +15,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -23,6 +27,9 @@ from generate import generate  # noqa: E402  (a sibling script, not a package)
 BENCH = Path(__file__).resolve().parent
 ARTICLES_CLI = Path(sys.executable).parent / "articles"
 CACHE_ROOT = Path(tempfile.gettempdir()) / "articles-bench"
+# Each wrk run draws its own sequence of paths: a warm-up replayed by the measurement would hit the response
+# cache for every path it had just filled it with.
+_WRK_SEEDS = itertools.count(1)
 
 
 def source_version(*paths: Path) -> str:
@@ -171,3 +178,62 @@ def stop(process: subprocess.Popen[bytes], grace: float = 10) -> None:
         process.wait()
     except ProcessLookupError:
         pass
+
+
+def fetch(url: str, timeout: float = 30) -> bytes:
+    """The body of a 200 response (anything else raises)."""
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        body: bytes = response.read()
+        return body
+
+
+@dataclass
+class Measure:
+    """One wrk run."""
+
+    rps: float
+    p50_ms: float  # infinite when no request completed
+    p99_ms: float
+    completed: int
+    errors: int  # responses other than 2xx/3xx, and socket errors (timeouts included)
+    max_ms: float = math.inf
+    socket_errors: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)  # only when wrk was asked to count them
+    missing_retry_after: int = 0  # 503s without a Retry-After header, when statuses were counted
+
+
+def wrk(
+    url: str,
+    seconds: float,
+    connections: int,
+    threads: int,
+    *,
+    paths: Path | None = None,
+    statuses: bool = False,
+    timeout: float | None = None,
+) -> Measure:
+    """Drive `url` for `seconds` with wrk: that one URL, or with `paths` (a file, one path a line) a path
+    drawn at random for each request, on `url`'s server; `statuses` counts responses by status (slower)."""
+    script = BENCH / ("wrk_paths.lua" if paths else "wrk_report.lua")
+    # A request slower than the whole measurement still counts (as a timeout error) rather than vanishing.
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s"]
+    command += ["--timeout", f"{timeout or max(seconds, 5):g}s", "-s", str(script), url]
+    if paths:
+        command += ["--", str(paths), str(next(_WRK_SEEDS))]
+    env = {**os.environ, "WRK_STATUSES": "1"} if statuses else None
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=seconds + 90, check=True, env=env
+    )
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    completed = int(report["requests"])
+    return Measure(
+        rps=completed / (report["duration_us"] / 1e6),
+        p50_ms=report["p50_us"] / 1000 if completed else math.inf,
+        p99_ms=report["p99_us"] / 1000 if completed else math.inf,
+        completed=completed,
+        errors=int(report["non_2xx_3xx"] + report["socket_errors"]),
+        max_ms=report["max_us"] / 1000 if completed else math.inf,
+        socket_errors=int(report["socket_errors"]),
+        statuses={status: int(count) for status, count in report.get("statuses", {}).items()},
+        missing_retry_after=int(report.get("missing_retry_after", 0)),
+    )

@@ -1,0 +1,171 @@
+"""The overload run of bench/api.py: far more connections than a worker can serve, on cold searches with the
+response cache off, while a light client times `/healthz` (as a container's health check would) and the
+server's memory is polled.
+
+The probe opens a new connection for each request, every 50 ms, like `curl` in a HEALTHCHECK: a probe that
+kept its connection open would skip the queue of connections waiting to be accepted. Memory is the resident
+set (VmRSS) of every process in the server's process group (its workers included), read from /proc.
+"""
+
+import os
+import statistics
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from common import Measure, wrk
+
+PROBE_INTERVAL = 0.05
+PROBE_TIMEOUT = 30.0
+RSS_INTERVAL = 0.1
+
+
+@dataclass
+class Probe:
+    """`/healthz` latencies (ms) of the requests answered 200, and how many were not."""
+
+    latencies: list[float] = field(default_factory=list)
+    failures: int = 0
+
+
+@dataclass
+class Memory:
+    """Resident memory of a process group, in MB: before the run, and the peaks during it."""
+
+    before: float = 0.0
+    peak_group: float = 0.0
+    peak_process: float = 0.0
+
+
+@dataclass
+class Overload:
+    """What one overload run saw."""
+
+    load: Measure
+    probe: Probe
+    memory: Memory
+    connections: int
+    seconds: float
+
+
+def probe_health(url: str, stop: threading.Event, found: Probe) -> None:
+    """GET `url` every PROBE_INTERVAL seconds (a new connection each) until `stop` is set."""
+    while not stop.is_set():
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(url, timeout=PROBE_TIMEOUT) as response:
+                response.read()
+                ok = response.status == 200
+        except OSError:
+            ok = False
+        elapsed = time.perf_counter() - started
+        if ok:
+            found.latencies.append(elapsed * 1000)
+        else:
+            found.failures += 1
+        stop.wait(max(0.0, PROBE_INTERVAL - elapsed))
+
+
+def group_rss(group: int) -> tuple[float, float]:
+    """MB resident in the processes of `group`: their sum, and the largest one."""
+    sizes = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            if int(stat.rsplit(")", 1)[1].split()[2]) != group:  # the field after the state: pgrp
+                continue
+            status = (entry / "status").read_text()
+        except (OSError, IndexError, ValueError):
+            continue  # a process that ended while being read
+        line = next((line for line in status.splitlines() if line.startswith("VmRSS:")), None)
+        if line is not None:
+            sizes.append(int(line.split()[1]) / 1024)
+    return sum(sizes), max(sizes, default=0.0)
+
+
+def poll_memory(group: int, stop: threading.Event, found: Memory) -> None:
+    """Track the peaks of `group_rss` every RSS_INTERVAL seconds until `stop` is set."""
+    while not stop.wait(RSS_INTERVAL):
+        total, largest = group_rss(group)
+        found.peak_group = max(found.peak_group, total)
+        found.peak_process = max(found.peak_process, largest)
+
+
+@contextmanager
+def watching(health_url: str, group: int) -> Iterator[tuple[Probe, Memory]]:
+    """Probe `/healthz` and poll the group's memory while the block runs."""
+    probe, memory = Probe(), Memory(before=group_rss(group)[0])
+    memory.peak_group = memory.before
+    stop = threading.Event()
+    threads = [
+        threading.Thread(target=probe_health, args=(health_url, stop, probe), daemon=True),
+        threading.Thread(target=poll_memory, args=(group, stop, memory), daemon=True),
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        yield probe, memory
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(PROBE_TIMEOUT + 1)
+
+
+def overload(base: str, paths: Path, server_pid: int, connections: int, seconds: float) -> Overload:
+    """wrk with `connections` on random `paths` of `base` for `seconds`, watched as the module says."""
+    # wrk's timeout is long, so a slow answer counts with its latency rather than as a socket error.
+    with watching(f"{base}/healthz", os.getpgid(server_pid)) as (probe, memory):
+        load = wrk(base, seconds, connections, 2, paths=paths, statuses=True, timeout=30)
+    return Overload(load, probe, memory, connections, seconds)
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile of `values` (0 < share <= 1)."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(share * len(ordered)) - 1))]
+
+
+def report(run: Overload) -> list[str]:
+    """The overload run as Markdown lines."""
+    load, probe, memory = run.load, run.probe, run.memory
+    statuses = dict(sorted(load.statuses.items()))
+    ok, refused = statuses.pop("200", 0), statuses.pop("503", 0)
+    others = ", ".join(f"{count} × {status}" for status, count in statuses.items()) or "none"
+    retry = (
+        "every one with Retry-After"
+        if not load.missing_retry_after
+        else (f"{load.missing_retry_after} without Retry-After")
+    )
+    lines = [
+        f"| `wrk -t2 -c{run.connections} -d{run.seconds:g}s`, cold searches, cache off | value |",
+        "|---|--:|",
+        f"| responses | {load.completed} ({load.rps:.0f}/s) |",
+        f"| 200 | {ok} |",
+        f"| 503 | {refused} ({retry}) |" if refused else "| 503 | 0 |",
+        f"| other statuses | {others} |",
+        f"| socket errors (connect, read, write, timeout) | {load.socket_errors} |",
+        f"| latency p50 / p99 / max, ms | {_ms(load.p50_ms)} / {_ms(load.p99_ms)} / {_ms(load.max_ms)} |",
+    ]
+    if probe.latencies:
+        p50, p99 = statistics.median(probe.latencies), percentile(probe.latencies, 0.99)
+        mark = "✓" if p99 < 50 and not probe.failures else "✗"
+        health = f"{p50:.1f} / {p99:.1f} / {max(probe.latencies):.1f} {mark}"
+    else:
+        health = "— (none answered) ✗"
+    lines += [
+        f"| `/healthz` p50 / p99 / max, ms (target p99 < 50) | {health} |",
+        f"| `/healthz` probes answered / not 200 or no answer | {len(probe.latencies)} / {probe.failures} |",
+        f"| server RSS before → peak (process group; largest process), MB | {memory.before:.0f} → "
+        f"{memory.peak_group:.0f} ({memory.peak_process:.0f}) |",
+    ]
+    return lines
+
+
+def _ms(value: float) -> str:
+    return "—" if value == float("inf") else f"{value:.0f}"
