@@ -29,6 +29,15 @@ class Settings(BaseSettings):
     response_cache_size: int = Field(
         1024, ge=0, description="Whole responses kept in memory per process until the data changes; 0: none."
     )
+    response_cache_bytes: int = Field(
+        64 * 1024 * 1024, ge=0, description="Bytes of response bodies the cache may hold per process."
+    )
+    max_requests_in_flight: int = Field(
+        64, ge=1, description="Requests a process works on at once; beyond, a 503 with Retry-After at once."
+    )
+    request_budget_seconds: float = Field(
+        10.0, gt=0, description="A request unanswered after this long is abandoned with a 503."
+    )
     db_pool_size: int = Field(5, ge=1, le=100, description="PostgreSQL: connections kept open per process.")
     db_max_overflow: int = Field(10, ge=0, le=100, description="PostgreSQL: extra connections under load.")
     db_pool_timeout: float = Field(10.0, gt=0, description="PostgreSQL: seconds to wait for a connection.")

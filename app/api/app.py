@@ -9,6 +9,7 @@ from starlette_compress import CompressMiddleware, add_compress_type
 from app import __version__
 from app.api import articles, categories, docs, errors, feeds, openapi, ops
 from app.api.conditional import ConditionalGetMiddleware
+from app.api.overload import OverloadMiddleware
 from app.api.request_log import REQUEST_ID_HEADER, RequestContextMiddleware
 from app.api.response_cache import ResponseCacheMiddleware
 from app.config import Settings, get_settings
@@ -77,7 +78,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
     # Each one added wraps the ones before. The request id is outermost (it sees and logs everything, CORS
-    # preflights included); the response cache comes next, so that a hit skips every layer below it and
+    # preflights included); overload protection next, so that a shed or abandoned request costs nothing
+    # below it and the version check of a cached response is within the time budget too; the response cache
+    # comes next, so that a hit skips every layer below it and
     # replays the response as they shaped it; CORS wraps the 500 boundary so error responses stay readable
     # in a browser; the ETag is taken from the uncompressed body, inside compression.
     engine: Engine = app.state.engine
@@ -96,6 +99,12 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
         ResponseCacheMiddleware,
         probe=VersionProbe(engine),
         size=settings.response_cache_size,
+        max_bytes=settings.response_cache_bytes,
         blocking_probe=backend_of(engine).embedded,
+    )
+    app.add_middleware(
+        OverloadMiddleware,
+        max_in_flight=settings.max_requests_in_flight,
+        budget=settings.request_budget_seconds,
     )
     app.add_middleware(RequestContextMiddleware)

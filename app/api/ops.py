@@ -22,8 +22,9 @@ class Health(BaseModel):
 
 
 @router.get("/healthz", response_model=Health, summary="Liveness probe")
-def healthz(response: Response) -> Health:
+async def healthz(response: Response) -> Health:
     """Answers `ok` while the process serves requests; it does not touch the database."""
+    # A coroutine: answered on the event loop, never behind the thread pool that data requests may fill.
     response.headers.update(NO_STORE)
     return Health(status="ok")
 

@@ -5,7 +5,9 @@ query and a dictionary lookup, and skips every layer below this one (CORS, compr
 route). So entries hold the response exactly as those layers shaped it, keyed by everything the response
 varies on: scheme, host and root path (absolute links), path and query, and the `Origin` and
 `Accept-Encoding` headers (the `Vary` of CORS and compression). A hit answers conditional requests itself.
-Entries are bounded in number and size, and dropped as soon as any ingest commits (the counter moves).
+Entries are bounded in number and in bytes (so a worker's memory is bounded whatever clients ask for: each
+entry at most MAX_BODY, all of them at most `max_bytes`), and dropped as soon as any ingest commits (the
+counter moves).
 """
 
 import asyncio
@@ -38,10 +40,14 @@ class _Entry:
 class ResponseCacheMiddleware:
     """Replays a stored 200 response while the data version it was built under is still current."""
 
-    def __init__(self, app: ASGIApp, *, probe: VersionProbe, size: int, blocking_probe: bool) -> None:
+    def __init__(
+        self, app: ASGIApp, *, probe: VersionProbe, size: int, max_bytes: int, blocking_probe: bool
+    ) -> None:
         self.app = app
         self.probe = probe
         self.size = size
+        self.max_bytes = max_bytes
+        self.bytes = 0  # of the bodies held
         # SQLite answers in microseconds: asking inline beats a thread hop; a server database may not.
         self.blocking_probe = blocking_probe
         self.entries: OrderedDict[Key, _Entry] = OrderedDict()
@@ -113,12 +119,13 @@ class ResponseCacheMiddleware:
         await self.app(scope, receive, capturing_send)
 
     def _store(self, key: Key, entry: _Entry) -> None:
-        if len(entry.body) > MAX_BODY:
+        if len(entry.body) > min(MAX_BODY, self.max_bytes):
             return
+        replaced = self.entries.pop(key, None)
+        self.bytes += len(entry.body) - (len(replaced.body) if replaced else 0)
         self.entries[key] = entry
-        self.entries.move_to_end(key)
-        while len(self.entries) > self.size:
-            self.entries.popitem(last=False)
+        while len(self.entries) > self.size or self.bytes > self.max_bytes:
+            self.bytes -= len(self.entries.popitem(last=False)[1].body)
 
 
 def _key(scope: Scope) -> tuple[Key, bool]:
