@@ -125,7 +125,7 @@ def serve(
     """Serve the API (the embedded SQLite database is migrated first)."""
     import uvicorn
 
-    from app.cli.server import log_config
+    from app.cli.server import MAX_HEAD_BYTES, BoundedHttpToolsProtocol, log_config
     from app.store.search_index import stale_count
 
     settings = _settings()
@@ -147,6 +147,8 @@ def serve(
         log_level="info",
         log_config=log_config(),
         access_log=False,  # app.access logs each request once, with its duration and request id
+        http=BoundedHttpToolsProtocol,
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,  # unused with httptools; the same bound otherwise
     )
 
 
