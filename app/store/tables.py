@@ -67,6 +67,7 @@ class Article(SQLModel, table=True):
     __table_args__ = (
         Index("ix_article_published", "published_at", "id"),
         Index("ix_article_author_published", "author", "published_at"),
+        Index("ix_article_slug", "slug", unique=True),  # one article per slug (app.store.article_slugs)
     )
 
     id: str = Field(sa_column=Column(String(16), primary_key=True))
@@ -97,6 +98,8 @@ class Article(SQLModel, table=True):
     extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # When an ingest last found the title, body, image or author changed; None: not since it was stored.
+    content_changed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class DataVersion(SQLModel, table=True):

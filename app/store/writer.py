@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, case, delete, func, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from app.store import search_index
+from app.store.article_slugs import assign_slugs
 from app.store.backends import backend_of
 from app.store.backends.base import Indexable
 from app.store.categories import CategoryIndex
@@ -18,6 +19,10 @@ from app.store.tables import ARTICLE, CATEGORY, LINK
 
 # What every ingest reads of every article first; on SQLite an index covers it (migration 0007).
 STORED_FILES = select(ARTICLE.c.file_path, ARTICLE.c.id, ARTICLE.c.content_hash, ARTICLE.c.file_stamp)
+# What a reader sees change: an update that changes one of these moves `content_changed_at` (feeds' updated).
+CONTENT_COLUMNS = ("title", "body_html", "image", "author")
+# Never changed by an update: the id, when it was first stored, the slug it took (app.store.article_slugs).
+KEPT_ON_UPDATE = ("id", "created_at", "slug")
 
 
 class ArticleRecord(Protocol):
@@ -26,6 +31,8 @@ class ArticleRecord(Protocol):
 
     @property
     def id(self) -> str: ...
+    @property
+    def slug(self) -> str: ...
     @property
     def categories(self) -> list[str]: ...
     @property
@@ -145,9 +152,19 @@ class Loader:
     def _upsert_articles(
         self, connection: Connection, records: Sequence[ArticleRecord], now: datetime
     ) -> None:
-        rows = [record.row() | {"created_at": now, "updated_at": now} for record in records]
+        slugs = assign_slugs(connection, records)
+        rows = [
+            record.row() | {"slug": slugs[record.id], "created_at": now, "updated_at": now}
+            for record in records
+        ]
         statement = backend_of(connection).insert(ARTICLE)
-        changed = {name: statement.excluded[name] for name in rows[0] if name not in ("id", "created_at")}
+        changed = {name: statement.excluded[name] for name in rows[0] if name not in KEPT_ON_UPDATE}
+        content_changed = or_(
+            *(ARTICLE.c[name].is_distinct_from(statement.excluded[name]) for name in CONTENT_COLUMNS)
+        )
+        changed["content_changed_at"] = case(
+            (content_changed, statement.excluded.updated_at), else_=ARTICLE.c.content_changed_at
+        )
         # executemany of one cached statement: compiling a multi-row VALUES costs more than the insert.
         connection.execute(statement.on_conflict_do_update(index_elements=["id"], set_=changed), rows)
 
