@@ -14,9 +14,9 @@ from app.clean.output import Output
 
 HEAD_PARAGRAPHS = 2  # the head ends once this many paragraphs are kept, or a kept one reads like prose:
 HEAD_PROSE = 80  # longer than this many characters, or ending a sentence (a heading does not)
-_SENTENCE_END = ("。", ".")
 FOOT_PARAGRAPHS = 3  # trailing paragraphs searched, last first
 SITE, GENERIC = 2, 1  # a site's own rule outranks a generic credit line
+_SENTENCE_END = ("。", ".")
 _ACCUMULATING = frozenset({"byline", "editor"})  # generic lines add names up; other fields keep the first
 _TITLE_ECHO = Credit("generic.title_echo", ())
 _NOT_ALNUM = re.compile(r"[\W_]+")
@@ -33,8 +33,10 @@ class Fields:
         current = self._values.get(name)
         if current is None or strength > current[1]:
             self._values[name] = (value, strength)
-        elif strength == current[1] == GENERIC and name in _ACCUMULATING and value not in current[0]:
-            self._values[name] = (f"{current[0]} {value}", strength)
+        elif strength == current[1] == GENERIC and name in _ACCUMULATING:
+            known = current[0].split(" ")
+            added = [part for part in value.split(" ") if part not in known]
+            self._values[name] = (" ".join(known + added), strength)
 
     def get(self, name: str) -> str | None:
         """The value found for a field, if any."""
@@ -121,10 +123,13 @@ class Credits(Output):
                 if credit is None:
                     break
                 credits.append((line, credit))
-            kept = len(lines) - len(credits)
-            if not credits or (kept and len(parts := html_lines(html)) != len(lines)):
+            if not credits:
                 return
+            kept = len(lines) - len(credits)
             if kept:
+                parts = html_lines(html)
+                if len(parts) != len(lines):  # never seen; the text and HTML must say the same
+                    return
                 self.paras[index] = "\n".join(lines[:kept])
                 self.out[out_index] = f"<{kind}>{'<br>'.join(parts[:kept])}</{kind}>"
             else:

@@ -29,15 +29,22 @@ ROLES: dict[str, str | None] = {
 }  # fmt: skip
 # One-character roles are ordinary words too: they count only as the first word of a line.
 SHORT_ROLES: dict[str, str | None] = {"文": "byline", "图": None, "摄": None}
-# An outlet may be glued to a person's role ("中国基金报记者方丽"); "本报" (this paper) names no outlet.
-# Sources that may have their value glued on ("本文来自新华社"); a person's role only after an outlet
-# ("中国基金报记者方丽"); other roles need a space or a colon ("记者招待会" is no byline).
+# Sources that may have their value glued on ("本文来自新华社"). A person's role takes a glued name only after
+# an outlet ("中国基金报记者方丽"); other roles need a space or a colon ("记者招待会" is no byline).
 GLUED_SOURCES = frozenset({"本文来自", "本文转自", "转载自", "转自", "来源于"})
-SELF_OUTLETS = frozenset({"本报", "本刊", "本台", "本网", "本站", "本社"})
+SELF_OUTLETS = frozenset({"本报", "本刊", "本台", "本网", "本站", "本社"})  # "this paper" names no outlet
+# A word among names that ends like this is an outlet ("►文 观察者网 陶梦").
 OUTLET_SUFFIXES = ("网", "报", "社", "刊", "台", "新闻", "财经", "传媒", "媒体", "杂志", "周刊", "客户端")
 ORIGIN_PREFIXES = ("微信公众号", "公众号", "微信号")
 MAX_LINE = 80  # characters; a credit line is short
 MAX_ORIGINAL_TITLE = 150
+MAX_NICKNAME = 24  # a person's value that is no name ("作者：IceBear") is at most this long
+_RULES = {
+    "origin": "generic.source",
+    "byline": "generic.byline",
+    "editor": "generic.editor",
+    None: "generic.picture_credit",
+}
 
 _PERSON_FIELDS = ("byline", "editor")
 _KEYS = "|".join(sorted(map(re.escape, ROLES), key=len, reverse=True))
@@ -63,6 +70,8 @@ _PARENTHETICAL = re.compile(r"[(（][^)）]*[)）]")
 _ORIGINAL_TITLE = re.compile(
     r"(?:[【\[（(〔]原标题[】\]）)〕]\s*[:：]?|原标题(?:\s*[:：]|\s|(?=[“\"「『《【\[‘])))\s*(?P<value>.+)"
 )
+# "ORG记者NAME 北京报道 " opening a paragraph: the byline of a report, glued to its lead.
+_FILED_PREFIX = re.compile(r"(\S.{0,40}?报道)\s")
 _STAMP = re.compile(
     r"(?P<origin>[^\s\d:：]{2,20})\s+\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
 )
@@ -113,7 +122,7 @@ def lead_credit(text: str) -> tuple[int, Credit] | None:
         end = text.find(close, 1, MAX_LINE)
         credit = _parse_roles(text[1:end]) if end > 1 else None
     else:
-        match = re.match(r"(\S.{0,40}?报道)\s", text)
+        match = _FILED_PREFIX.match(text)
         end = match.end(1) - 1 if match else -1
         credit = _parse_roles(text[: end + 1]) if match else None
     if credit is None or not any(name in _PERSON_FIELDS for name, _ in credit.values):
@@ -164,6 +173,7 @@ def _open_segment(word: str, *, first: bool, current: _Segment | None) -> tuple[
 
 
 def _credit(line: str, leading: list[str], segments: list[_Segment]) -> Credit | None:
+    """The credit of a line read as leading names and segments; None when a part does not fit."""
     values: list[tuple[str, str]] = []
     if leading:
         found = _names(leading)
@@ -183,11 +193,12 @@ def _credit(line: str, leading: list[str], segments: list[_Segment]) -> Credit |
             return None
         if segment.into is not None and value:
             values.append((segment.into, value))
-    return Credit(_rule(segments[0].into if not leading else "byline"), tuple(values))
+    return Credit(_RULES[segments[0].into if not leading else "byline"], tuple(values))
 
 
 def _segment_value(line: str, segment: _Segment, values: list[tuple[str, str]]) -> str | None:
-    """The segment's value: names for people, free text for sources and pictures; None if it does not fit."""
+    """The segment's value: names for people (outlets among them go to `values`), free text for sources and
+    pictures; None if it does not fit."""
     words = [word for word, _, _ in segment.words if not _STAFF_CODE.fullmatch(word)]
     if segment.into in _PERSON_FIELDS:
         found = _names(words)
@@ -199,7 +210,7 @@ def _segment_value(line: str, segment: _Segment, values: list[tuple[str, str]]) 
     text = line[segment.words[0][1] : segment.words[-1][2]].strip()
     if segment.into == "origin":
         return _origin(text)
-    return text if segment.into is None or len(text) <= 24 else None
+    return text if segment.into is None or len(text) <= MAX_NICKNAME else None
 
 
 def _names(words: list[str]) -> tuple[str, list[str]] | None:
@@ -218,10 +229,11 @@ def _names(words: list[str]) -> tuple[str, list[str]] | None:
             single = word
         elif len(word) >= 3 and word.endswith(OUTLET_SUFFIXES):
             outlets.append(word)
+        elif _DATELINE_WORD.fullmatch(word):
+            continue
         elif _HAN_NAME.fullmatch(word):
-            if not _DATELINE_WORD.fullmatch(word):
-                names.append(word)
-        elif not _DATELINE_WORD.fullmatch(word):
+            names.append(word)
+        else:
             return None
     return (" ".join(names), outlets) if names and not single else None
 
@@ -232,15 +244,6 @@ def _origin(text: str) -> str:
     for prefix in ORIGIN_PREFIXES:
         text = text.removeprefix(prefix)
     return _unquote(text.strip())
-
-
-def _rule(field: str | None) -> str:
-    return {
-        "origin": "generic.source",
-        "byline": "generic.byline",
-        "editor": "generic.editor",
-        None: "generic.picture_credit",
-    }[field]
 
 
 def _unwrap(line: str) -> str:

@@ -1,5 +1,6 @@
 """Figures (images with a caption) and code blocks."""
 
+import re
 from dataclasses import dataclass, field
 from html import escape
 
@@ -62,7 +63,7 @@ class Figures(Output):
             return
         if src not in self.images:
             self.images.append(src)
-        size = image_size(attrs)
+        size = image_size(attrs) or _size_in_url(src, self.sizes_in_urls)
         dimensions = f' width="{size[0]}" height="{size[1]}"' if size else ""
         lazy = ' loading="lazy" referrerpolicy="no-referrer"'
         tag = f'<img src="{escape(src)}" alt="{escape(alt)}"{dimensions}{lazy}>'
@@ -156,6 +157,18 @@ def image_size(attrs: dict[str, str | None]) -> tuple[int, int] | None:
     for width_name, height_name in _SIZE_ATTRIBUTES:
         width = _pixels(attrs.get(width_name))
         height = _pixels(attrs.get(height_name)) if width else None
+        if width and height:
+            return width, height
+    return None
+
+
+def _size_in_url(url: str, patterns: tuple[re.Pattern[str], ...]) -> tuple[int, int] | None:
+    """(width, height) that a site writes into its image URLs, else None."""
+    for pattern in patterns:
+        match = pattern.search(url)
+        width, height = (
+            (_pixels(match.group(name)) for name in ("width", "height")) if match else (None, None)
+        )
         if width and height:
             return width, height
     return None

@@ -1,5 +1,6 @@
 """Output state shared by the block renderers: HTML chunks, text paragraphs, inline accumulators."""
 
+import re
 from collections.abc import Callable
 
 from app.clean.inline import Inline
@@ -11,6 +12,7 @@ class Output:
     """What has been rendered so far; the block mixins and Renderer build on it."""
 
     alt_captions = False
+    sizes_in_urls: tuple[re.Pattern[str], ...] = ()  # the sites' patterns for an image size in its URL
 
     def __init__(self) -> None:
         self.out: list[str] = []  # HTML chunks

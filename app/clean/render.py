@@ -51,6 +51,7 @@ class Renderer(Credits, Lists, Tables, Figures):
         super().__init__(title)
         self.plan = plan
         self.alt_captions = plan.alt_captions
+        self.sizes_in_urls = plan.sizes_in_urls
         self.media: list[str] = list(plan.media)
         self._flushed = 0
         self._seen_drops: set[tuple[str, str]] = set()

@@ -65,6 +65,7 @@ class SiteRules:
     placeholder_images: tuple[str, ...] = ()
     image_proxies: tuple[str, ...] = ()  # hosts that serve another image, whose URL follows their "?"
     formula_images: tuple[FormulaImage, ...] = ()
+    image_size_in_url: re.Pattern[str] | None = None  # groups "width" and "height" of the image's URL
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -123,6 +124,8 @@ SINA = SiteRules(
     ),
     figures=("div.img_wrapper",),
     captions=("span.img_descr",),
+    # Sina's image URLs name the picture's size (".../w632h269/..."); its markup does not.
+    image_size_in_url=_rx(r"/w(?P<width>\d{2,5})h(?P<height>\d{2,5})/"),
     placeholder_images=(
         "n.sinaimg.cn/finance/cece9e13/20200514/343233024.png",  # the share logo and APP QR code
         "n.sinaimg.cn/finance/0/w400h400/20220726/a061-3fcaa10d801d4e37e06636fcc145dccb.png",  # 开户 QR code

@@ -40,6 +40,7 @@ class Plan:
     comment_rules: tuple[tuple[str, str], ...] = ()
     lines: tuple[LineRule, ...] = ()
     alt_captions: bool = False
+    sizes_in_urls: tuple[re.Pattern[str], ...] = ()
 
 
 def prune(root: LexborNode, sites: tuple[SiteRules, ...], dropped: list[Dropped]) -> Plan:
@@ -180,3 +181,5 @@ def _mark(root: LexborNode, sites: tuple[SiteRules, ...], plan: Plan) -> None:
         plan.comment_rules += site.comments
         plan.lines += site.lines
         plan.alt_captions = plan.alt_captions or site.alt_captions
+        if site.image_size_in_url is not None:
+            plan.sizes_in_urls += (site.image_size_in_url,)

@@ -141,14 +141,14 @@ def test_a_site_rule_outranks_a_credit_line_and_credit_lines_add_up() -> None:
     fields.offer("editor", "郑知远", GENERIC)
     fields.offer("editor", "陈安然", SITE)
     fields.offer("editor", "周闻", GENERIC)
-    fields.offer("byline", "林一", GENERIC)
-    fields.offer("byline", "王二", GENERIC)
-    fields.offer("byline", "林一", GENERIC)
+    fields.offer("byline", "林一鸣", GENERIC)
+    fields.offer("byline", "王二 林一", GENERIC)
+    fields.offer("byline", "林一鸣", GENERIC)
     fields.offer("origin", "南湖晚报", GENERIC)
     fields.offer("origin", "南湖日报", GENERIC)
     assert [fields.get(name) for name in ("editor", "byline", "origin")] == [
         "陈安然",
-        "林一 王二",
+        "林一鸣 王二 林一",
         "南湖晚报",
     ]
 

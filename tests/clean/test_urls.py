@@ -169,3 +169,10 @@ def test_media_collects_iframes_videos_and_sources() -> None:
     )
     assert cleaned.body_text == ""
     assert cleaned.body_html == ""
+
+
+def test_sina_image_urls_give_the_size_its_markup_leaves_out() -> None:
+    html = '<div class="img_wrapper"><img src="https://n.sinaimg.cn/finance/x/w632h269/2021/a.png"></div>'
+    sina = clean_body(html, categories=["金融", "新浪财经"])
+    assert 'width="632" height="269"' in sina.body_html
+    assert "width=" not in clean_body(html.replace("img_wrapper", "pic"), categories=["其他"]).body_html
