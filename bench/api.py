@@ -22,9 +22,11 @@ bench/RESULTS.md, newest first.
 
 import argparse
 import json
+import math
 import os
 import random
 import shutil
+import signal
 import sqlite3
 import statistics
 import subprocess
@@ -104,9 +106,12 @@ class Target:
         return [self.url + path for path in chosen]
 
 
+Processes = dict[str, "subprocess.Popen[bytes]"]  # by host:port
+
+
 @dataclass
 class Served:
-    """The base URL of each server, and the process serving ours with the cache off (the overload run's)."""
+    """The base URL of each server, and their processes."""
 
     ours: str
     cache_off: str
@@ -116,7 +121,7 @@ class Served:
     ceiling_bytes: int
     datasette: str | None
     datasette_file: Path | None
-    cache_off_pid: int
+    processes: Processes
 
 
 def fetch_checked(url: str) -> bytes:
@@ -163,24 +168,14 @@ def database(articles: int, seed: int, given_url: str | None) -> str:
     return url
 
 
-def serve_ours(stack: ExitStack, database_url: str, log: Path, *options: str, **env: str) -> tuple[str, int]:
-    """Start `articles serve` with these options and environment; its base URL and process id."""
+def serve(
+    stack: ExitStack, processes: Processes, command: list[str], ready_path: str, log: Path, **env: str
+) -> str:
+    """Start `command` (its port appended) as a server; its base URL, its process kept in `processes`."""
     base = f"http://127.0.0.1:{free_port()}"
-    command = [str(ARTICLES_CLI), "serve", "--port", base.split(":")[-1], *options]
-    ready = f"{base}/readyz"
-    process = stack.enter_context(
-        server(command, ready_url=ready, log=log, env={"DATABASE_URL": database_url, **env})
-    )
-    return base, process.pid
-
-
-def serve_uvicorn(stack: ExitStack, app: str, log: Path, ready_path: str, **env: str) -> str:
-    """Start an ASGI app of bench/ with uvicorn (one process, no access log); its base URL."""
-    base = f"http://127.0.0.1:{free_port()}"
-    command = [sys.executable, "-m", "uvicorn", app, "--app-dir", str(BENCH), "--workers", "1"]
-    command += ["--no-access-log", "--log-level", "warning", "--host", "127.0.0.1"]
-    command += ["--port", base.split(":")[-1]]
-    stack.enter_context(server(command, ready_url=base + ready_path, log=log, env=env))
+    command = [*command, "--port", base.split(":")[-1]]
+    process = stack.enter_context(server(command, ready_url=base + ready_path, log=log, env=env))
+    processes[urllib.parse.urlsplit(base).netloc] = process
     return base
 
 
@@ -189,29 +184,53 @@ def start_servers(
 ) -> Served:
     """Start ours three times (default; cache off; two workers), Datasette (unless None), the minimal
     endpoint and the bare ASGI app."""
-    ours, _ = serve_ours(stack, database_url, logs / "ours.log")
-    cache_off, pid = serve_ours(stack, database_url, logs / "ours-cache-off.log", RESPONSE_CACHE_SIZE="0")
-    two_workers, _ = serve_ours(stack, database_url, logs / "ours-2-workers.log", "--workers", "2")
+    processes: Processes = {}
+    ours_command, env = [str(ARTICLES_CLI), "serve"], {"DATABASE_URL": database_url}
+    ours = serve(stack, processes, ours_command, "/readyz", logs / "ours.log", **env)
+    cache_off = serve(
+        stack, processes, ours_command, "/readyz", logs / "ours-cache-off.log", **env, RESPONSE_CACHE_SIZE="0"
+    )
+    two = serve(stack, processes, [*ours_command, "--workers", "2"], "/readyz", logs / "ours-2.log", **env)
     theirs, db_path = None, None
     if datasette is not None:
         db_path = Path(make_url(database_url).database or "")
-        theirs = f"http://127.0.0.1:{free_port()}"
-        command = [str(datasette), "serve", "--immutable", str(db_path)]
-        command += ["--host", "127.0.0.1", "--port", theirs.split(":")[-1]]
-        ready = f"{theirs}/-/versions.json"
-        stack.enter_context(server(command, ready_url=ready, log=logs / "datasette.log"))
+        command = [str(datasette), "serve", "--immutable", str(db_path), "--host", "127.0.0.1"]
+        theirs = serve(stack, processes, command, "/-/versions.json", logs / "datasette.log")
+    uvicorn = [sys.executable, "-m", "uvicorn", "--app-dir", str(BENCH), "--workers", "1", "--no-access-log"]
+    uvicorn += ["--log-level", "warning", "--host", "127.0.0.1"]
     fields = ",".join(json.loads(fetch(ours + detail_path)))  # the detail's fields, in the API's order
-    minimal = serve_uvicorn(
+    minimal = serve(
         stack,
-        "minimal:app",
-        logs / "minimal.log",
+        processes,
+        [*uvicorn, "minimal:app"],
         detail_path,
+        logs / "minimal.log",
         MINIMAL_DATABASE_URL=database_url,
         MINIMAL_FIELDS=fields,
     )
     size = len(fetch(f"{ours}/articles?count=false"))
-    ceiling = serve_uvicorn(stack, "ceiling:app", logs / "ceiling.log", "/", CEILING_BYTES=str(size))
-    return Served(ours, cache_off, two_workers, minimal, ceiling, size, theirs, db_path, pid)
+    ceiling = serve(
+        stack,
+        processes,
+        [*uvicorn, "--lifespan", "off", "ceiling:app"],
+        "/",
+        logs / "ceiling.log",
+        CEILING_BYTES=str(size),
+    )
+    return Served(ours, cache_off, two, minimal, ceiling, size, theirs, db_path, processes)
+
+
+def exit_note(process: "subprocess.Popen[bytes] | None") -> str:
+    """How a server's process ended, or nothing while it runs."""
+    if process is None:
+        return ""
+    try:
+        process.wait(2)  # a server that just failed may take a moment to be reaped
+    except subprocess.TimeoutExpired:
+        return ""
+    code = process.returncode
+    how = f"signal {signal.Signals(-code).name}" if code < 0 else f"status {code}"
+    return f"; its process exited with {how}"
 
 
 def hot_targets(served: Served, articles: int) -> dict[Key, Target]:
@@ -289,28 +308,43 @@ def check_minimal(served: Served, details: workloads.PathSet) -> None:
 
 
 def measure_all(
-    targets: dict[Key, Target], args: argparse.Namespace, problems: list[str]
+    targets: dict[Key, Target], args: argparse.Namespace, processes: Processes, problems: list[str]
 ) -> dict[Key, list[Measure]]:
-    """Every workload of every server in turn, once per run, so drifting load spreads over all of them; a
-    server that does not recover after a measurement goes into `problems`."""
+    """Every workload of every server in turn, once per run, so drifting load spreads over all of them. A
+    server that does not recover after a measurement, or that wrk cannot reach, goes into `problems` (and
+    is not waited for again)."""
     results: dict[Key, list[Measure]] = {key: [] for key in targets}
+    broken: set[str] = set()
     for run in range(1, args.runs + 1):
         for key, target in targets.items():
-            paths = target.paths.file if target.paths else None
-            if args.warmup:
-                wrk(target.url, args.warmup, args.connections, args.threads, paths=paths)
-            measure = wrk(target.url, args.duration, args.connections, args.threads, paths=paths)
+            measure, problem = measure_one(target, args)
             results[key].append(measure)
             errors = f"  {measure.errors} errors" if measure.errors else ""
             print(
                 f"run {run}: {key[0]:7} {key[1]:24} {key[2]:24} {measure.rps:7.0f} req/s"
                 f"  p50 {measure.p50_ms:6.1f} ms  p99 {measure.p99_ms:6.1f} ms{errors}"
             )
-            stuck = settle(target.sample(1)[0])
-            if stuck:
-                problems.append(f"after run {run}'s {key[0]} {key[1]} on {key[2]}, {stuck}")
+            host = urllib.parse.urlsplit(target.url).netloc
+            if host in broken:
+                continue
+            problem = problem or settle(target.sample(1)[0])
+            if problem:
+                broken.add(host)
+                problem += exit_note(processes.get(host))
+                problems.append(f"after run {run}'s {key[0]} {key[1]} on {key[2]}, {problem}")
                 print(f"problem: {problems[-1]}")
     return results
+
+
+def measure_one(target: Target, args: argparse.Namespace) -> tuple[Measure, str | None]:
+    """A warm-up then a measurement of `target`; a measurement of nothing and the reason if wrk failed."""
+    paths = target.paths.file if target.paths else None
+    try:
+        if args.warmup:
+            wrk(target.url, args.warmup, args.connections, args.threads, paths=paths)
+        return wrk(target.url, args.duration, args.connections, args.threads, paths=paths), None
+    except subprocess.CalledProcessError as error:
+        return Measure(0.0, math.inf, math.inf, 0, 0), f"wrk failed: {_last_line(error)}"
 
 
 def settle(url: str, timeout: float = 120) -> str | None:
@@ -345,10 +379,26 @@ def run_overload(served: Served, search: workloads.PathSet, args: argparse.Names
     if not args.overload_seconds:
         return []
     print(f"overload: wrk -c{args.overload_connections} -d{args.overload_seconds:g}s on cold searches")
-    run = api_overload.overload(
-        served.cache_off, search.file, served.cache_off_pid, args.overload_connections, args.overload_seconds
-    )
-    return ["", "### Overload", "", *api_overload.report(run)]
+    process = served.processes[urllib.parse.urlsplit(served.cache_off).netloc]
+    lines = ["", "### Overload", ""]
+    if exit_note(process):
+        return [*lines, f"Not measured: the cache-off server had stopped{exit_note(process)}."]
+    try:
+        run = api_overload.overload(
+            served.cache_off, search.file, process.pid, args.overload_connections, args.overload_seconds
+        )
+    except subprocess.CalledProcessError as error:
+        return [*lines, f"Not measured: wrk failed ({_last_line(error)}){exit_note(process)}."]
+    lines += api_overload.report(run)
+    if exit_note(process):
+        lines += ["", f"The server did not survive the run{exit_note(process)}."]
+    return lines
+
+
+def _last_line(error: subprocess.CalledProcessError) -> str:
+    """The last line wrk wrote to stderr, or its exit status."""
+    lines = (error.stderr or error.stdout or "").strip().splitlines()
+    return lines[-1] if lines else f"exit status {error.returncode}"
 
 
 @dataclass
@@ -369,7 +419,10 @@ def benchmark(args: argparse.Namespace, database_url: str, datasette: Path | Non
     print(f"server logs and path sets: {LOGS}")
     with ExitStack() as servers:
         served = start_servers(servers, database_url, datasette, LOGS, workloads.detail_paths(sample.ids)[0])
-        targets = hot_targets(served, args.articles) | cold_targets(served, sample, LOGS, args.seed)
+        try:
+            targets = hot_targets(served, args.articles) | cold_targets(served, sample, LOGS, args.seed)
+        except OSError as error:  # urllib's errors included
+            sys.exit(f"building the workloads failed ({error}): see the server logs in {LOGS}")
         for target in targets.values():
             for url in target.sample(CHECKED_PATHS):
                 fetch_checked(url)  # every workload answers 200 before any load
@@ -377,7 +430,9 @@ def benchmark(args: argparse.Namespace, database_url: str, datasette: Path | Non
         assert details is not None and search is not None
         check_minimal(served, details)
         problems: list[str] = []
-        results = {key: medians(runs) for key, runs in measure_all(targets, args, problems).items()}
+        results = {
+            key: medians(runs) for key, runs in measure_all(targets, args, served.processes, problems).items()
+        }
         return Run(targets, results, problems, run_overload(served, search, args))
 
 

@@ -145,8 +145,8 @@ def report(run: Overload) -> list[str]:
     lines = [
         f"| `wrk -t2 -c{run.connections} -d{run.seconds:g}s`, cold searches, cache off | value |",
         "|---|--:|",
-        f"| responses | {load.completed} ({load.rps:.0f}/s) |",
-        f"| 200 | {ok} |",
+        f"| responses | {load.completed} |",
+        f"| 200 | {ok} ({ok / run.seconds:.0f}/s) |",
         f"| 503 | {refused} ({retry}) |" if refused else "| 503 | 0 |",
         f"| other statuses | {others} |",
         f"| socket errors (connect, read, write, timeout) | {load.socket_errors} |",

@@ -245,7 +245,7 @@ def search_note(searches: dict[str, list[dict[str, str]]]) -> str:
     """How many searches of each kind, and how many distinct `q`."""
     queries = {params["q"] for params in _flatten(searches)}
     kinds = ", ".join(f"{kind} {len(params)}" for kind, params in searches.items())
-    return f"{len(queries)} distinct queries; {kinds}"
+    return f"{len(queries):,} distinct queries; {kinds}"
 
 
 def _flatten(searches: dict[str, list[dict[str, str]]]) -> list[dict[str, str]]:

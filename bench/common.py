@@ -191,8 +191,8 @@ def fetch(url: str, timeout: float = 30) -> bytes:
 class Measure:
     """One wrk run."""
 
-    rps: float
-    p50_ms: float  # infinite when no request completed
+    rps: float  # answers with a 2xx or 3xx status per second: a quick refusal is not throughput
+    p50_ms: float  # of every answer; infinite when no request completed
     p99_ms: float
     completed: int
     errors: int  # responses other than 2xx/3xx, and socket errors (timeouts included)
@@ -227,7 +227,7 @@ def wrk(
     report = json.loads(result.stdout.strip().splitlines()[-1])
     completed = int(report["requests"])
     return Measure(
-        rps=completed / (report["duration_us"] / 1e6),
+        rps=(completed - int(report["non_2xx_3xx"])) / (report["duration_us"] / 1e6),
         p50_ms=report["p50_us"] / 1000 if completed else math.inf,
         p99_ms=report["p99_us"] / 1000 if completed else math.inf,
         completed=completed,

@@ -1,20 +1,23 @@
-"""The ceiling of the cold detail path: one async FastAPI route that reads an article's row with the database
-driver itself (sqlite3, or psycopg 3 for PostgreSQL) and answers the same JSON bytes as `GET /articles/{id}`.
+"""The ceiling of the cold detail path: one async FastAPI route that reads an article with the database driver
+itself (sqlite3, or psycopg 3 for PostgreSQL) and answers the same JSON bytes as `GET /articles/{id}`.
 
 bench/api.py serves it with `uvicorn minimal:app --app-dir bench --workers 1`, MINIMAL_DATABASE_URL naming
 the database as DATABASE_URL does (`sqlite:///...` or `postgresql+psycopg://...`) and MINIMAL_FIELDS the
-detail's fields in the API's order (read off one of its responses, so a field added to the API is added
-here), and checks that its bodies equal the API's before it measures. Which columns hold JSON or times is
-read from the table at start-up. Per request there is nothing else: no session or ORM result, no response
-model, no middleware, no thread hop (a SQLite row by primary key takes microseconds, so it is read on the
-event loop; PostgreSQL is awaited on a few open connections).
+detail's fields in the API's order (read off one of its responses), and checks that its bodies equal the
+API's before it measures. It does the reads the detail needs and nothing else: the article's row, its
+categories' slugs (with its feed's id) in one query, and the feed's newer and older neighbours, one index
+range read each (two for the side where the dated and undated articles meet), each read only when the
+API's detail has the fields it serves. No session or ORM result, no response model, no middleware, no
+thread hop: SQLite's reads take microseconds and run on the event loop; PostgreSQL's are awaited on a few
+open connections.
 """
 
 import asyncio
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Generator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,21 +28,95 @@ from psycopg.types.json import set_json_loads
 
 URL = os.environ["MINIMAL_DATABASE_URL"]
 FIELDS = tuple(os.environ["MINIMAL_FIELDS"].split(","))
-COLUMNS = tuple(name for name in FIELDS if name != "paragraphs")  # paragraphs are split from body_text
-SELECT = f"SELECT {', '.join(COLUMNS)} FROM article WHERE id = "
+DERIVED = ("paragraphs", "category_slugs", "newer", "older")  # computed below, not stored
+COLUMNS = tuple(name for name in FIELDS if name not in DERIVED)
+PATH_SEPARATOR = " / "  # between the names of a category's path, as the category table keys them
+LINK_COLUMNS = ("id", "slug", "title", "published_at")
+NEIGHBOUR = (
+    "SELECT a.id, a.slug, a.title, a.published_at FROM article_category AS l "
+    "JOIN article AS a ON a.id = l.article_id WHERE l.category_id = ? AND "
+)
+DATED, UNDATED = "l.published_at IS NOT NULL", "l.published_at IS NULL"
 CONNECTIONS = 5  # PostgreSQL: as many as the API keeps open by default (DB_POOL_SIZE)
 
 
-def render(row: Sequence[Any]) -> dict[str, Any]:
-    """The row as the detail's fields, with paragraphs split from the text."""
+@dataclass(frozen=True)
+class Query:
+    """One statement (with `?` placeholders) and whether one row or all rows are wanted."""
+
+    sql: str
+    params: Sequence[Any]
+    one: bool = True
+
+
+Plan = Generator[Query, Any, dict[str, Any] | None]
+
+
+def detail(article_id: str) -> Plan:
+    """The detail's reads, in order: each Query is sent back its result; returns the fields (stored values
+    as the driver gave them), or None for an unknown id."""
+    row = yield Query(f"SELECT {', '.join(COLUMNS)} FROM article WHERE id = ?", (article_id,))
+    if row is None:
+        return None
     values = dict(zip(COLUMNS, row, strict=True))
     text = values["body_text"]
     values["paragraphs"] = text.split("\n\n") if text else []
+    chain = values["categories"] = _json(values["categories"])
+    paths = [PATH_SEPARATOR.join(chain[: depth + 1]) for depth in range(len(chain))]
+    found: dict[str, tuple[str, int]] = {}
+    if paths and ("category_slugs" in FIELDS or "newer" in FIELDS):
+        marks = ", ".join("?" * len(paths))
+        rows = yield Query(f"SELECT path, slug, id FROM category WHERE path IN ({marks})", paths, one=False)
+        found = {path: (slug, category_id) for path, slug, category_id in rows}
+    values["category_slugs"] = [found[path][0] for path in paths if path in found]
+    values["newer"] = values["older"] = None
+    if "newer" in FIELDS and paths and paths[-1] in found:  # the neighbours only where the API has them
+        feed = found[paths[-1]][1]
+        newer, older = steps(values["published_at"], article_id)
+        values["newer"] = yield from first(feed, newer)
+        values["older"] = yield from first(feed, older)
     return values
 
 
-def dump(values: dict[str, Any]) -> bytes:
-    """The detail's JSON: the fields in the API's order, times in UTC with a Z."""
+def steps(published_at: Any, article_id: str) -> tuple[list[Query], list[Query]]:
+    """Where the newer and the older neighbour are, in the listing's order (newest first, undated last)."""
+    if published_at is None:
+        newer = [
+            Query(f"{UNDATED} AND l.article_id > ? ORDER BY l.article_id", (article_id,)),
+            Query(f"{DATED} ORDER BY l.published_at, l.article_id", ()),
+        ]
+        return newer, [Query(f"{UNDATED} AND l.article_id < ? ORDER BY l.article_id DESC", (article_id,))]
+    key = (published_at, article_id)
+    after, before = "(l.published_at, l.article_id) > (?, ?)", "(l.published_at, l.article_id) < (?, ?)"
+    newer = [Query(f"{DATED} AND {after} ORDER BY l.published_at, l.article_id", key)]
+    older = [
+        Query(f"{DATED} AND {before} ORDER BY l.published_at DESC, l.article_id DESC", key),
+        Query(f"{UNDATED} ORDER BY l.article_id DESC", ()),
+    ]
+    return newer, older
+
+
+def first(feed: int, queries: list[Query]) -> Generator[Query, Any, dict[str, Any] | None]:
+    """The first row any of `queries` finds among the feed's articles, as a link."""
+    for query in queries:
+        row = yield Query(f"{NEIGHBOUR}{query.sql} LIMIT 1", (feed, *query.params))
+        if row is not None:
+            return dict(zip(LINK_COLUMNS, row, strict=True))
+    return None
+
+
+def _json(value: Any) -> Any:
+    """A JSON column's value: SQLite hands back text, psycopg the decoded value."""
+    return orjson.loads(value) if isinstance(value, str) else value
+
+
+def dump(values: dict[str, Any], to_utc: Any) -> bytes:
+    """The detail's JSON, fields in the API's order, times made aware UTC by `to_utc` (written with a Z)."""
+    for name in ("published_at", "updated_at"):
+        values[name] = to_utc(values[name])
+    for link in (values["newer"], values["older"]):
+        if link is not None:
+            link["published_at"] = to_utc(link["published_at"])
     return orjson.dumps({name: values[name] for name in FIELDS}, option=orjson.OPT_UTC_Z)
 
 
@@ -50,19 +127,25 @@ class SQLiteRows:
         self.connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         declared = {row[1]: row[2] for row in self.connection.execute("PRAGMA table_info(article)")}
         self.json = [name for name in COLUMNS if declared[name] == "JSON"]
-        self.times = [name for name in COLUMNS if declared[name] in ("DATETIME", "TIMESTAMP")]
 
     def detail(self, article_id: str) -> bytes | None:
-        row = self.connection.execute(SELECT + "?", (article_id,)).fetchone()
-        if row is None:
+        plan = detail(article_id)
+        try:
+            query = next(plan)
+            while True:
+                cursor = self.connection.execute(query.sql, query.params)
+                query = plan.send(cursor.fetchone() if query.one else cursor.fetchall())
+        except StopIteration as done:
+            values = done.value
+        if values is None:
             return None
-        values = render(row)
         for name in self.json:
-            values[name] = orjson.loads(values[name])
-        for name in self.times:
-            if values[name] is not None:
-                values[name] = datetime.fromisoformat(values[name]).replace(tzinfo=UTC)
-        return dump(values)
+            values[name] = _json(values[name])
+        return dump(values, _sqlite_time)
+
+
+def _sqlite_time(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 class PostgreSQLRows:
@@ -83,17 +166,21 @@ class PostgreSQLRows:
 
     async def detail(self, article_id: str) -> bytes | None:
         connection = await self.idle.get()
+        plan = detail(article_id)
         try:
-            row = await (await connection.execute(SELECT + "%s", (article_id,))).fetchone()
+            query = next(plan)
+            while True:
+                cursor = await connection.execute(query.sql.replace("?", "%s"), query.params)
+                query = plan.send(await (cursor.fetchone() if query.one else cursor.fetchall()))
+        except StopIteration as done:
+            values = done.value
         finally:
             self.idle.put_nowait(connection)
-        if row is None:
-            return None
-        values = render(row)
-        for name, value in values.items():
-            if isinstance(value, datetime):
-                values[name] = value.astimezone(UTC)
-        return dump(values)
+        return None if values is None else dump(values, _postgresql_time)
+
+
+def _postgresql_time(value: datetime | None) -> datetime | None:
+    return None if value is None else value.astimezone(UTC)
 
 
 sqlite = SQLiteRows(URL.split(":///", 1)[1]) if URL.startswith("sqlite") else None
