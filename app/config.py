@@ -55,6 +55,11 @@ class Settings(BaseSettings):
         None, description="Absolute URL the API is reached at (for feed links); default: from the request."
     )
     feed_size: int = Field(20, ge=1, le=100, description="Entries per feed when `limit` is absent.")
+    public_site_url: str | None = Field(
+        None,
+        description="URL template of an article's page for people, with {slug} or {id} (feeds link entries "
+        "to it); default: the reader page, /read/{slug} under the API's public URL.",
+    )
 
     @field_validator("naive_timezone")
     @classmethod
@@ -95,6 +100,17 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("PUBLIC_BASE_URL must be an absolute http:// or https:// URL")
         return value.rstrip("/")
+
+    @field_validator("public_site_url")
+    @classmethod
+    def _page_template(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("http://", "https://")) or ("{slug}" not in value and "{id}" not in value):
+            raise ValueError(
+                "PUBLIC_SITE_URL must be an absolute http(s) URL with {slug} or {id}, e.g. https://news.example/{slug}"
+            )
+        return value
 
     @property
     def zone(self) -> ZoneInfo:

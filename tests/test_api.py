@@ -67,7 +67,10 @@ def test_list_is_newest_first_with_undated_last(client: TestClient, corpus: Path
     ]
     assert (body["total"], body["limit"], body["offset"]) == (5, 20, 0)
     first = body["items"][0]
-    assert set(first) == {"id", "slug", "title", "categories", "author", "published_at", "image", "excerpt"}
+    assert set(first) == {
+        "id", "slug", "title", "categories", "category_slugs", "author", "published_at", "image", "excerpt"
+    }  # fmt: skip
+    assert first["category_slugs"] == ["you-xi", "3dmgame", "xin-wen-zhong-xin"]
     assert first["published_at"] == "2022-03-06T06:04:00Z"
     assert body["items"][-1]["published_at"] is None
 
@@ -116,9 +119,10 @@ def test_detail_has_the_clean_body_and_metadata(client: TestClient, corpus: Path
     body = r.json()
     assert body["id"] == SEED_ID
     assert body["paragraphs"] == body["body_text"].split("\n\n")
-    assert len(body["paragraphs"]) == 6
+    assert len(body["paragraphs"]) == 5
     assert body["original_title"] == "加快健全社会保障体系"
     assert body["editor"] == "王珊珊"
+    assert (body["byline"], body["origin"]) == ("孙胜梅 傅思聪", None)
     assert body["char_count"] == len(body["body_text"])
     assert body["published_at"] == "2021-09-13T06:39:04Z"
     assert body["updated_at"].endswith("Z")

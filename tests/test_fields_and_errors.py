@@ -51,7 +51,7 @@ def test_unknown_path_and_wrong_method_are_problems(client: TestClient) -> None:
     assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
     assert r.json()["title"] == "Not Found"
     r = client.post("/articles")
-    assert r.status_code == 405 and r.headers["allow"] == "GET"
+    assert r.status_code == 405 and r.headers["allow"] == "GET, HEAD"
     assert r.headers["content-type"] == "application/problem+json"
     assert r.json() == {
         "type": "about:blank",

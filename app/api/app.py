@@ -1,14 +1,15 @@
 """create_app(): the FastAPI application with its routers, middleware, error handlers and engine."""
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.telemetry import TelemetryConfig
 from sqlalchemy.engine import Engine
 from starlette.middleware.cors import CORSMiddleware
 from starlette_compress import CompressMiddleware, add_compress_type
 
 from app import __version__
-from app.api import articles, categories, docs, errors, feeds, openapi, ops
+from app.api import articles, authors, categories, docs, errors, feeds, index, known_parameters, openapi, ops
 from app.api.conditional import ConditionalGetMiddleware
+from app.api.head import HeadMiddleware
 from app.api.overload import OverloadMiddleware
 from app.api.request_log import REQUEST_ID_HEADER, RequestContextMiddleware
 from app.api.response_cache import ResponseCacheMiddleware
@@ -24,18 +25,23 @@ Scraped news articles (Sina Finance, Zhihu, 36kr, cnBeta, IT之家 and more), se
 * `GET /articles` lists summaries newest first, filtered by category, source, date and image, or searched
   with `q` (Chinese matched as substrings, Traditional and Simplified alike), with facets on request;
   follow `next_cursor` (or the `Link: rel="next"` header) to walk every page.
-* `GET /articles/{id}` returns one article with `body_text`, `paragraphs` and sanitized `body_html`.
-* `GET /categories` is the category tree (top category → source → feed) with article counts.
+* `GET /articles/{id}` (or `/articles/slug/{slug}`) returns one article with `body_text`, `paragraphs`
+  and sanitized `body_html` (`formats=html` for one of them), and its `newer` and `older` neighbours;
+  `/articles/{id}/related` lists the articles most like it.
+* `GET /categories` is the category tree (top category → source → feed) with article counts;
+  `GET /authors` lists the sources with theirs.
 * `GET /feeds/atom.xml`, `/feeds/rss.xml`, `/feeds/feed.json`: the newest articles as feeds.
 
 `fields=id,title` trims each article to the named fields. Every data response has a strong `ETag`: send it
-back in `If-None-Match` to get a `304 Not Modified`. Errors are `application/problem+json` (RFC 9457); a
-rejected parameter is named in `errors`.
+back in `If-None-Match` to get a `304 Not Modified`. Every GET operation also answers HEAD (same headers, no
+body). Errors are `application/problem+json` (RFC 9457); a rejected parameter is named in `errors`, and so
+is a query parameter the operation does not take.
 """
 
 TAGS = [
     {"name": "articles", "description": "Article listings and details."},
     {"name": "categories", "description": "The Hexo category hierarchy."},
+    {"name": "authors", "description": "The sources articles come from."},
     {"name": "feeds", "description": "The newest articles as Atom, RSS and JSON Feed."},
     {"name": "operations", "description": "Probes for load balancers and orchestrators."},
 ]
@@ -56,6 +62,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         version=__version__,
         description=DESCRIPTION,
         openapi_tags=TAGS,
+        generate_unique_id_function=openapi.operation_id,
+        license_info={"name": "MIT", "identifier": "MIT"},
         docs_url=None,
         redoc_url=None,
         telemetry=TelemetryConfig(
@@ -67,11 +75,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         settings.database_url, settings, statement_timeout_ms=settings.statement_timeout_ms
     )
     errors.install(app)
-    for module in (articles, categories, feeds):
-        app.include_router(module.router, responses=openapi.DATABASE_ERRORS)
-    app.include_router(ops.router)
+    checked = [Depends(known_parameters.reject_unknown_parameters)]
+    for module in (articles, categories, authors, feeds):
+        app.include_router(module.router, responses=openapi.DATABASE_ERRORS, dependencies=checked)
+    app.include_router(ops.router, dependencies=checked)
+    app.include_router(index.router, dependencies=checked)
     docs.install(app)
     openapi.install(app)
+    known_parameters.install(app)
     _add_middleware(app, settings)
     return app
 
@@ -107,4 +118,5 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
         max_in_flight=settings.max_requests_in_flight,
         budget=settings.request_budget_seconds,
     )
+    app.add_middleware(HeadMiddleware)  # HEAD goes in as GET: a cached GET answers it, none is stored
     app.add_middleware(RequestContextMiddleware)

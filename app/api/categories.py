@@ -1,4 +1,4 @@
-"""/categories: the tree with counts, and the listing of one category."""
+"""/categories: the tree with counts, and the listing of one category (named by its slug or its name)."""
 
 from dataclasses import replace
 from typing import Annotated
@@ -10,13 +10,18 @@ from app.api.fields import SummaryFields
 from app.api.listing import INVALID, NOT_FOUND, FiltersDep, listing_response
 from app.api.paging import PagingDep
 from app.api.search import SearchDep
-from app.query.listings import category_tree, find_category
+from app.query.categories import category_tree, find_category
 from app.query.schemas import ArticlePage, CategoryNode
 
 router = APIRouter(tags=["categories"])
 
 
-@router.get("/categories", response_model=list[CategoryNode], summary="The category tree with article counts")
+@router.get(
+    "/categories",
+    response_model=list[CategoryNode],
+    summary="The category tree with article counts",
+    operation_id="listCategories",
+)
 def categories(session: SessionDep) -> list[CategoryNode]:
     """Top categories with their sources and feeds nested below; a count includes all descendants."""
     return category_tree(session=session)
@@ -27,17 +32,31 @@ def categories(session: SessionDep) -> list[CategoryNode]:
     response_model=ArticlePage,
     responses=NOT_FOUND | INVALID,
     summary="List or search the articles of one category",
+    operation_id="listCategoryArticles",
 )
 def category_articles(
     request: Request,
     session: SessionDep,
-    slug: Annotated[str, Path(description="The category's slug (see /categories).", max_length=200)],
+    slug: Annotated[
+        str,
+        Path(
+            description="The category's slug (see /categories), or its name when that names one category.",
+            max_length=200,
+        ),
+    ],
     paging: PagingDep,
     filters: FiltersDep,
     search: SearchDep,
     fields: SummaryFields,
 ) -> Response:
     """Like /articles, restricted to this category and its descendants (other filters combine with it)."""
-    if find_category(session=session, slug=slug) is None:
-        raise HTTPException(status_code=404, detail=f"No category with slug {slug!r}.")
-    return listing_response(request, session, replace(filters, within=slug), paging, search, fields)
+    found = find_category(session=session, value=slug)
+    if found.slug is None:
+        raise HTTPException(status_code=404, detail=_not_found(slug, found.candidates))
+    return listing_response(request, session, replace(filters, within=found.slug), paging, search, fields)
+
+
+def _not_found(value: str, candidates: tuple[str, ...]) -> str:
+    if not candidates:
+        return f"No category with slug or name {value!r}."
+    return f"{value!r} names {len(candidates)} categories; use one of their slugs: {', '.join(candidates)}."

@@ -1,4 +1,10 @@
-"""/feeds: the newest articles as Atom, RSS 2.0 and JSON Feed 1.1, with the filters of /articles."""
+"""/feeds: the newest articles as Atom, RSS 2.0 and JSON Feed 1.1, with the filters of /articles.
+
+Entries are for people: each links to the article's page (PUBLIC_SITE_URL, else the reader page under the
+API) and carries the whole sanitized HTML body; its id stays the article's API URL, which no setting moves,
+so feed readers never see an entry twice. `updated` is when an ingest last saw the content change, else
+the publication time: never the time of a first ingest.
+"""
 
 import mimetypes
 from collections.abc import Callable
@@ -10,20 +16,26 @@ from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 import orjson
+from annotated_types import Ge, Le
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from app.api.deps import SessionDep
 from app.api.links import public_base, public_url
 from app.api.listing import INVALID, FiltersDep
+from app.api.params import DIGITS
+from app.config import Settings
+from app.query.feeds import entry_contents
 from app.query.filters import ArticleFilters
-from app.query.listings import list_articles, updated_times
+from app.query.listings import list_articles
 from app.query.schemas import ArticleSummary
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 
 ATOM = "http://www.w3.org/2005/Atom"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
 GENERATOR = "articles-api"
+READER_PAGE = "/read/{slug}"  # the reader page, under the API's public URL, when PUBLIC_SITE_URL is unset
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +43,9 @@ class Entry:
     """An article as a feed shows it."""
 
     article: ArticleSummary
-    url: str
+    id: str  # the article's API URL: stable whatever page the entry links to
+    url: str  # the page for people
+    body_html: str
     updated_at: datetime
 
 
@@ -47,11 +61,21 @@ class Feed:
 
 
 def _feed(request: Request, session: Session, filters: ArticleFilters, limit: int | None) -> Feed:
-    size = limit or request.app.state.settings.feed_size
-    page = list_articles(session=session, filters=filters, limit=size, count=False)
+    settings: Settings = request.app.state.settings
+    page = list_articles(session=session, filters=filters, limit=limit or settings.feed_size, count=False)
     base = public_base(request)
-    changed = updated_times(session=session, ids=[item.id for item in page.items])
-    entries = [Entry(item, f"{base}/articles/{item.id}", changed[item.id]) for item in page.items]
+    page_url = settings.public_site_url or base + READER_PAGE
+    contents = entry_contents(session=session, ids=[item.id for item in page.items])
+    entries = [
+        Entry(
+            article=item,
+            id=f"{base}/articles/{item.id}",
+            url=page_url.replace("{slug}", item.slug).replace("{id}", item.id),
+            body_html=contents[item.id].body_html,
+            updated_at=contents[item.id].updated,
+        )
+        for item in page.items
+    ]
     listing = request.url.replace(path=request.scope.get("root_path", "") + "/articles")
     narrowed_to = ", ".join([*filters.categories, *filters.authors])
     return Feed(
@@ -88,9 +112,9 @@ def atom(feed: Feed) -> bytes:
     _text(root, "generator", GENERATOR)
     for entry in feed.entries:
         article, node = entry.article, SubElement(root, "entry")
-        _text(node, "id", entry.url)
+        _text(node, "id", entry.id)
         _text(node, "title", article.title)
-        SubElement(node, "link", {"rel": "alternate", "type": "application/json", "href": entry.url})
+        SubElement(node, "link", {"rel": "alternate", "type": "text/html", "href": entry.url})
         if article.published_at:
             _text(node, "published", _iso(article.published_at))
         _text(node, "updated", _iso(entry.updated_at))
@@ -99,6 +123,7 @@ def atom(feed: Feed) -> bytes:
         for name in article.categories:
             SubElement(node, "category", {"term": name})
         _text(node, "summary", article.excerpt, type="text")
+        _text(node, "content", entry.body_html, type="html")
         if article.image:
             SubElement(
                 node, "link", {"rel": "enclosure", "type": _image_type(article.image), "href": article.image}
@@ -109,9 +134,12 @@ def atom(feed: Feed) -> bytes:
 
 def rss(feed: Feed) -> bytes:
     """An RSS 2.0 document, with atom:link to itself and dc:creator for the source."""
-    root = Element(
-        "rss", {"version": "2.0", "xmlns:atom": ATOM, "xmlns:dc": "http://purl.org/dc/elements/1.1/"}
-    )
+    namespaces = {
+        "xmlns:atom": ATOM,
+        "xmlns:dc": "http://purl.org/dc/elements/1.1/",
+        "xmlns:content": CONTENT,
+    }
+    root = Element("rss", {"version": "2.0", **namespaces})
     channel = SubElement(root, "channel")
     _text(channel, "title", feed.title)
     _text(channel, "link", feed.home_url)
@@ -123,7 +151,7 @@ def rss(feed: Feed) -> bytes:
         article, item = entry.article, SubElement(channel, "item")
         _text(item, "title", article.title)
         _text(item, "link", entry.url)
-        _text(item, "guid", entry.url, isPermaLink="true")
+        _text(item, "guid", entry.id, isPermaLink="false")
         if article.published_at:
             _text(item, "pubDate", format_datetime(article.published_at.astimezone(UTC), usegmt=True))
         if article.author:
@@ -131,6 +159,7 @@ def rss(feed: Feed) -> bytes:
         for name in article.categories:
             _text(item, "category", name)
         _text(item, "description", article.excerpt)
+        _text(item, "content:encoded", entry.body_html)
         if article.image:
             SubElement(
                 item, "enclosure", {"url": article.image, "type": _image_type(article.image), "length": "0"}
@@ -145,10 +174,10 @@ def json_feed(feed: Feed) -> bytes:
     for entry in feed.entries:
         article = entry.article
         item: dict[str, Any] = {
-            "id": entry.url,
+            "id": entry.id,
             "url": entry.url,
             "title": article.title,
-            "content_text": article.excerpt,
+            "content_html": entry.body_html,
             "summary": article.excerpt,
             "date_modified": _iso(entry.updated_at),
             "tags": article.categories,
@@ -171,7 +200,9 @@ def json_feed(feed: Feed) -> bytes:
     )
 
 
-FeedLimit = Annotated[int | None, Query(ge=1, le=100, description="Entries (1-100; default FEED_SIZE).")]
+FeedLimit = Annotated[
+    Annotated[int, Ge(1), Le(100), DIGITS] | None, Query(description="Entries (1-100; default FEED_SIZE).")
+]
 FORMATS: dict[str, tuple[str, Callable[[Feed], bytes]]] = {
     "atom.xml": ("application/atom+xml", atom),
     "rss.xml": ("application/rss+xml", rss),
@@ -179,7 +210,7 @@ FORMATS: dict[str, tuple[str, Callable[[Feed], bytes]]] = {
 }
 
 
-def _route(name: str, summary: str) -> None:
+def _route(name: str, summary: str, operation_id: str) -> None:
     media_type, render = FORMATS[name]
 
     @router.get(
@@ -188,12 +219,14 @@ def _route(name: str, summary: str) -> None:
         responses=INVALID | {200: {"content": {media_type: {}}, "description": summary}},
         summary=summary,
         name=f"feed_{name.replace('.', '_')}",
+        operation_id=operation_id,
     )
     def feed(request: Request, session: SessionDep, filters: FiltersDep, limit: FeedLimit = None) -> Response:
-        """The newest articles (same filters as /articles), linking to each article's API URL."""
+        """The newest articles (same filters as /articles) with their HTML bodies, each linking to its page
+        for people (PUBLIC_SITE_URL, else the reader page /read/{slug})."""
         return Response(render(_feed(request, session, filters, limit)), media_type=media_type)
 
 
-_route("atom.xml", "Atom feed of the newest articles")
-_route("rss.xml", "RSS 2.0 feed of the newest articles")
-_route("feed.json", "JSON Feed 1.1 of the newest articles")
+_route("atom.xml", "Atom feed of the newest articles", "getAtomFeed")
+_route("rss.xml", "RSS 2.0 feed of the newest articles", "getRssFeed")
+_route("feed.json", "JSON Feed 1.1 of the newest articles", "getJsonFeed")

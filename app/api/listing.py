@@ -1,15 +1,14 @@
 """What every listing route shares: the filter parameters, the responses they document, and the page."""
 
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query, Request, Response
-from pydantic import AfterValidator
 from sqlalchemy.orm import Session
 
 from app.api.fields import FieldSet
 from app.api.on_event_loop import on_event_loop
 from app.api.paging import Paging, page_response
+from app.api.params import Flag, Moment
 from app.api.search import SearchParams
 from app.query.filters import ArticleFilters
 from app.query.listings import list_articles
@@ -21,12 +20,6 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 INVALID: dict[int | str, dict[str, Any]] = {
     422: {"model": ProblemDetail, "description": "A parameter is invalid; `errors` names it."}
 }
-
-
-def _as_utc(value: datetime | None) -> datetime | None:
-    if value is None or value.tzinfo is None:
-        return value and value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
 
 
 def listing_filters(
@@ -44,27 +37,40 @@ def listing_filters(
     ] = "any",
     author: Annotated[
         list[str],
-        Query(description="Source name; repeat for any of several.", examples=[["新浪财经"]], max_length=20),
+        Query(
+            description="Source name or its slug (see /authors); repeat for any of several.",
+            examples=[["新浪财经"]],
+            max_length=20,
+        ),
     ] = [],  # noqa: B006
     since: Annotated[
-        datetime | None,
+        Moment,
         Query(
-            description="Published at or after (inclusive): ISO date or datetime, UTC unless offset.",
+            description="Published at or after (inclusive): a date (midnight UTC) or an RFC 3339 date-time "
+            "with its offset.",
             examples=["2021-09-01"],
         ),
-        AfterValidator(_as_utc),
     ] = None,
     until: Annotated[
-        datetime | None,
+        Moment,
         Query(
-            description="Published before (exclusive): ISO date or datetime, UTC unless offset.",
+            description="Published before (exclusive): a date (midnight UTC) or an RFC 3339 date-time with "
+            "its offset.",
             examples=["2021-10-01T00:00:00+08:00"],
         ),
-        AfterValidator(_as_utc),
     ] = None,
     has_image: Annotated[
-        bool | None, Query(description="true: only articles with an image; false: only those without.")
+        Flag | None, Query(description="true: only articles with an image; false: only those without.")
     ] = None,
+    article_slug: Annotated[
+        list[str],
+        Query(
+            alias="slug",  # /categories/{slug}/articles has a path parameter of that name
+            description="Article slug; repeat for any of several.",
+            examples=[["zhe-jiang-jia-kuai-jian-quan-she-hui-bao-zhang-ti-xi"]],
+            max_length=20,
+        ),
+    ] = [],  # noqa: B006
 ) -> ArticleFilters:
     """The filters shared by every listing (undated articles never pass `since` or `until`)."""
     return ArticleFilters(
@@ -74,6 +80,7 @@ def listing_filters(
         since=since,
         until=until,
         has_image=has_image,
+        slugs=article_slug,
     )
 
 

@@ -2,12 +2,14 @@
 
 from typing import Annotated
 
+from annotated_types import Ge, Le
 from fastapi import Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 
 from app.api.fields import FieldSet, page_include
 from app.api.links import link_header, public_url
 from app.api.on_event_loop import on_event_loop
+from app.api.params import DIGITS, Flag
 from app.query.schemas import ArticlePage
 
 MAX_OFFSET = 10_000
@@ -18,12 +20,13 @@ class Paging:
 
     def __init__(
         self,
-        limit: Annotated[int, Query(ge=1, le=100, description="Items per page (1-100).")] = 20,
+        limit: Annotated[int, Ge(1), Le(100), DIGITS, Query(description="Items per page (1-100).")] = 20,
         offset: Annotated[
             int,
+            Ge(0),
+            Le(MAX_OFFSET),
+            DIGITS,
             Query(
-                ge=0,
-                le=MAX_OFFSET,
                 description=f"Matching articles to skip (0-{MAX_OFFSET}); for walking further, use `cursor`.",
             ),
         ] = 0,
@@ -35,7 +38,7 @@ class Paging:
             ),
         ] = None,
         count: Annotated[
-            bool, Query(description="Count the matching articles (`total`); false is faster, total null.")
+            Flag, Query(description="Count the matching articles (`total`); false is faster, total null.")
         ] = True,
     ) -> None:
         if cursor is not None and offset:

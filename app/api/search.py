@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 from fastapi.exceptions import RequestValidationError
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 
 from app.api.on_event_loop import on_event_loop
 from app.query.facets import FACETS
@@ -18,6 +18,10 @@ def _facet_names(values: list[str]) -> list[str]:
     if unknown:
         raise ValueError(f"unknown facet {', '.join(unknown)}; choose from {', '.join(FACETS)}")
     return list(dict.fromkeys(names))
+
+
+# The schema lists the names (clients get an enum); a comma-separated value is also read, as it always was.
+FacetName = Annotated[str, WithJsonSchema({"type": "string", "enum": list(FACETS)})]
 
 
 class SearchParams:
@@ -43,11 +47,11 @@ class SearchParams:
             ),
         ] = None,
         facets: Annotated[
-            list[str],
+            list[FacetName],
             Query(
-                description=f"Facets to count over the whole result: {', '.join(FACETS)} "
-                "(comma-separated or repeated).",
-                examples=[["category,author,month"]],
+                description=f"Facets to count over the whole result: {', '.join(FACETS)} (repeated, or "
+                "comma-separated in one value).",
+                examples=[["category", "month"]],
                 max_length=len(FACETS),
             ),
             AfterValidator(_facet_names),

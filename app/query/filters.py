@@ -10,6 +10,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
+from app.query.authors import author_names
 from app.store.backends.base import IndexedFilters
 from app.store.tables import ARTICLE, CATEGORY, LINK
 
@@ -20,27 +21,30 @@ class ArticleFilters:
 
     categories: Sequence[str] = field(default_factory=tuple)
     category_mode: Literal["any", "all"] = "any"
-    authors: Sequence[str] = field(default_factory=tuple)
+    authors: Sequence[str] = field(default_factory=tuple)  # names or slugs
     since: datetime | None = None  # inclusive
     until: datetime | None = None  # exclusive
     has_image: bool | None = None
     within: str | None = None  # a category slug the article must also be in (the /categories route)
+    slugs: Sequence[str] = field(default_factory=tuple)  # article slugs
 
 
 @dataclass(frozen=True, slots=True)
 class ResolvedFilters:
-    """The filters with category names and slugs turned into ids: an article passes when it is linked to
-    one category of every group."""
+    """The filters with category names and slugs turned into ids (an article passes when it is linked to
+    one category of every group), and author slugs into names."""
 
     category_groups: tuple[tuple[int, ...], ...] = ()
     authors: tuple[str, ...] = ()
     since: datetime | None = None
     until: datetime | None = None
     has_image: bool | None = None
+    slugs: tuple[str, ...] = ()
 
     @classmethod
     def resolve(cls, session: Session, filters: ArticleFilters) -> "ResolvedFilters":
-        """Resolve every category value of `filters` in one query (a name may name several categories)."""
+        """Resolve every category value of `filters` in one query (a name may name several categories), and
+        the author values (a slug names its author)."""
         values = [*filters.categories, *([filters.within] if filters.within else [])]
         ids = _category_ids(session, values) if values else {}
         if filters.category_mode == "all":
@@ -50,7 +54,9 @@ class ResolvedFilters:
             groups = groups if filters.categories else []
         if filters.within:
             groups.append(ids[filters.within])
-        return cls(tuple(groups), tuple(filters.authors), filters.since, filters.until, filters.has_image)
+        authors = author_names(session, filters.authors)
+        slugs = tuple(filters.slugs)
+        return cls(tuple(groups), authors, filters.since, filters.until, filters.has_image, slugs)
 
     def conditions(self) -> list[ColumnElement[bool]]:
         """The WHERE conditions on the article table."""
@@ -63,10 +69,15 @@ class ResolvedFilters:
             conditions.append(ARTICLE.c.published_at < self.until)
         if self.has_image is not None:
             conditions.append(ARTICLE.c.image.is_not(None) if self.has_image else ARTICLE.c.image.is_(None))
+        if self.slugs:
+            conditions.append(ARTICLE.c.slug.in_(self.slugs))
         return conditions
 
-    def indexed(self) -> IndexedFilters:
-        """The filters other than dates, for a search index that holds them (dates bound it otherwise)."""
+    def indexed(self) -> IndexedFilters | None:
+        """The filters other than dates, for a search index that holds them (dates bound it otherwise); None
+        when a filter the index does not hold is set (slugs: a handful of articles, read from the table)."""
+        if self.slugs:
+            return None
         return IndexedFilters(self.category_groups, self.authors, self.has_image)
 
     def one_category(self) -> int | None:

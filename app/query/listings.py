@@ -1,14 +1,13 @@
-"""Listings (filtered, searched, paged, with facets), one article's detail and the category tree, as the
-response schemas."""
+"""Listings (filtered, searched, paged, with facets) as the response schemas."""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from app.query.categories import category_slugs
 from app.query.facets import count_facets
 from app.query.filters import ArticleFilters, ResolvedFilters
 from app.query.highlight import highlight_body, highlight_title
@@ -20,22 +19,15 @@ from app.query.pagination import (
     encode_position,
     keyset_rows,
 )
-from app.query.schemas import (
-    ArticleBase,
-    ArticleDetail,
-    ArticlePage,
-    ArticleSummary,
-    CategoryNode,
-    Highlights,
-)
+from app.query.schemas import ArticleBase, ArticlePage, ArticleSummary, Highlights
 from app.query.sorts import IN_ONE_CATEGORY, KEYSET_SORTS, NEWEST_FIRST, Sort
 from app.store.backends import backend_of
-from app.store.tables import ARTICLE, CATEGORY, LINK
-from app.text.paths import PATH_SEPARATOR
+from app.store.tables import ARTICLE, LINK
 from app.text.query_syntax import SearchQuery
 
-SUMMARY_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleBase.model_fields)
-DETAIL_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleDetail.model_fields if name != "paragraphs")
+# The summary's stored fields; category_slugs come from the category table (`with_category_slugs`).
+SUMMARY_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleBase.model_fields if name in ARTICLE.c)
+SUMMARY_NAMES = tuple(column.name for column in SUMMARY_COLUMNS)
 
 
 def list_articles(
@@ -123,7 +115,7 @@ def _keyset_page(
     else:  # the first page too: the keyset ranges read the index even where NULLS LAST would not
         rows = keyset_rows(session=session, query=query, key=key, after=after, limit=limit + 1)
     next_cursor = encode_cursor(key, key.values(rows[limit - 1])) if len(rows) > limit else None
-    items = [ArticleSummary.model_validate(dict(row)) for row in rows[:limit]]
+    items = summaries(session, rows[:limit])
     total = session.execute(source.counted.add_columns(func.count())).scalar_one() if count else None
     return ArticlePage(items=items, total=total, limit=limit, offset=offset, next_cursor=next_cursor)
 
@@ -142,12 +134,12 @@ def _search_page(
     `count`."""
     start = offset + (decode_position(cursor) if cursor else 0)
     sort = sort or ("relevance" if search.groups else "-published_at")
-    indexed = None
-    if sort in ("relevance", "-published_at"):  # the orders an index can hand out
+    indexed, in_index = None, filters.indexed()
+    if sort in ("relevance", "-published_at") and in_index is not None:  # what an index can hand out
         indexed = backend_of(session).search_page(
             session,
             search,
-            filters.indexed(),
+            in_index,
             since=filters.since,
             until=filters.until,
             relevance=sort == "relevance",
@@ -168,10 +160,7 @@ def _search_page(
             else KEYSET_SORTS[sort].order_by()
         )
         rows = session.execute(narrowed.order_by(*order).limit(limit + 1).offset(start)).mappings().all()
-        items = [
-            ArticleSummary.model_validate({k: v for k, v in row.items() if k != "_score"})
-            for row in rows[:limit]
-        ]
+        items = summaries(session, rows[:limit])
         counted = select(func.count()).select_from(narrowed.subquery())
         total = session.execute(counted).scalar_one() if count else None
         more, bodies = len(rows) > limit, None
@@ -181,15 +170,29 @@ def _search_page(
     return ArticlePage(items=items, total=total, limit=limit, offset=offset, next_cursor=next_cursor)
 
 
+def summaries(session: Session, rows: Sequence[Mapping[Any, Any]]) -> list[ArticleSummary]:
+    """Summaries of rows holding the stored summary fields (other keys are ignored), with the slugs of
+    their categories read in one query."""
+    chains = category_slugs(session=session, chains=[row["categories"] for row in rows])
+    return [
+        ArticleSummary.model_validate({name: row[name] for name in SUMMARY_NAMES} | {"category_slugs": slugs})
+        for row, slugs in zip(rows, chains, strict=True)
+    ]
+
+
+def summaries_by_id(session: Session, ids: Sequence[str]) -> list[ArticleSummary]:
+    """Summaries of these articles, in this order (ids of articles gone are skipped)."""
+    rows = session.execute(select(*SUMMARY_COLUMNS).where(ARTICLE.c.id.in_(ids))).mappings()
+    by_id = {row["id"]: row for row in rows}
+    return summaries(session, [by_id[article_id] for article_id in ids if article_id in by_id])
+
+
 def _summaries(session: Session, ids: Sequence[str]) -> tuple[list[ArticleSummary], dict[str, str]]:
     """Summaries of these articles, in this order, and their bodies (for highlights: one read, not two)."""
     rows = session.execute(select(*SUMMARY_COLUMNS, ARTICLE.c.body_text).where(ARTICLE.c.id.in_(ids)))
-    by_id, bodies = {}, {}
-    for row in rows.mappings():
-        summary = dict(row)
-        bodies[row["id"]] = summary.pop("body_text")
-        by_id[row["id"]] = ArticleSummary.model_validate(summary)
-    return [by_id[article_id] for article_id in ids if article_id in by_id], bodies
+    by_id = {row["id"]: row for row in rows.mappings()}
+    found = [by_id[article_id] for article_id in ids if article_id in by_id]
+    return summaries(session, found), {row["id"]: row["body_text"] for row in found}
 
 
 def _add_highlights(
@@ -207,54 +210,3 @@ def _add_highlights(
             title=highlight_title(item.title, search.phrases),
             body=highlight_body(bodies.get(item.id, ""), search.phrases),
         )
-
-
-def get_article(*, session: Session, article_id: str) -> ArticleDetail | None:
-    """The article with this id, or None."""
-    row = session.execute(select(*DETAIL_COLUMNS).where(ARTICLE.c.id == article_id)).mappings().first()
-    if row is None:
-        return None
-    body = row["body_text"]
-    return ArticleDetail.model_validate(dict(row) | {"paragraphs": body.split("\n\n") if body else []})
-
-
-def updated_times(*, session: Session, ids: Sequence[str]) -> dict[str, datetime]:
-    """When ingest last stored a change to each of these articles."""
-    rows = session.execute(select(ARTICLE.c.id, ARTICLE.c.updated_at).where(ARTICLE.c.id.in_(ids)))
-    return {row.id: row.updated_at for row in rows}
-
-
-def find_category(*, session: Session, slug: str) -> str | None:
-    """The slug itself when such a category exists, else None."""
-    return session.execute(select(CATEGORY.c.slug).where(CATEGORY.c.slug == slug)).scalar()
-
-
-def category_tree(*, session: Session) -> list[CategoryNode]:
-    """Every category with its article count, nested under its parent, siblings by name."""
-    selected = session.execute(
-        select(
-            CATEGORY.c.id,
-            CATEGORY.c.parent_id,
-            CATEGORY.c.name,
-            CATEGORY.c.slug,
-            CATEGORY.c.path,
-            CATEGORY.c.article_count,
-        )
-    ).all()
-    # Sorted here, not in SQL, so the order is the same whatever the database's collation.
-    rows = sorted(selected, key=lambda row: (row.name, row.id))
-    nodes = {
-        row.id: CategoryNode(
-            name=row.name,
-            slug=row.slug,
-            path=row.path.split(PATH_SEPARATOR),
-            article_count=row.article_count,
-            children=[],
-        )
-        for row in rows
-    }
-    roots: list[CategoryNode] = []
-    for row in rows:
-        parent = nodes.get(row.parent_id) if row.parent_id is not None else None
-        (parent.children if parent else roots).append(nodes[row.id])
-    return roots

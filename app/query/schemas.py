@@ -5,35 +5,29 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SEED_ID = "5d0f8e2a4c1b3e7f"
+from app.query import examples
 
 
 class ArticleBase(BaseModel):
     """What every article response carries: metadata and an excerpt."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "id": SEED_ID,
-                "slug": "zhe-jiang-jia-kuai-jian-quan-she-hui-bao-zhang-ti-xi",
-                "title": "浙江：加快健全社会保障体系",
-                "categories": ["金融", "新浪财经", "新浪财经－国內"],
-                "author": "新浪财经",
-                "published_at": "2021-09-13T06:39:04Z",
-                "image": None,
-                "excerpt": "孙胜梅　傅思聪 编辑 周宇晗 《浙江高质量发展建设共同富裕示范区实施方案…",
-            }
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"example": examples.SUMMARY})
 
     id: str = Field(
         description="Stable id (16 hex characters) derived from where Hexo keeps the post: its category "
         "chain and file name (for a file without categories, its path below the folder given to ingest)."
     )
-    slug: str = Field(description="URL-friendly form of the title (pinyin for Chinese), for pretty links.")
+    slug: str = Field(
+        description="URL-friendly form of the title (pinyin for Chinese), unique: `/articles/slug/{slug}`. "
+        "The first article to take a slug keeps it for life; a later one of the same title gets the slug, "
+        "`-` and the first 6 characters of its id."
+    )
     title: str = Field(description="The title, entities decoded, on one line.")
     categories: list[str] = Field(
         description="Category names from the top level down: top category, source, feed."
+    )
+    category_slugs: list[str] = Field(
+        description="The slugs of those categories, in the same order: `/categories/{slug}/articles`."
     )
     author: str | None = Field(description="The source's name (not a person), e.g. 新浪财经.")
     published_at: datetime | None = Field(
@@ -64,8 +58,21 @@ class ArticleSummary(ArticleBase):
     )
 
 
+class ArticleLink(BaseModel):
+    """Another article, as much of it as a link shows."""
+
+    model_config = ConfigDict(json_schema_extra={"example": examples.LINKED})
+
+    id: str = Field(description="The article's id: `/articles/{id}`.")
+    slug: str = Field(description="The article's slug: `/articles/slug/{slug}`.")
+    title: str = Field(description="The article's title.")
+    published_at: datetime | None = Field(description="Publication time in UTC; null when unknown.")
+
+
 class ArticleDetail(ArticleBase):
     """One article with its cleaned body and everything ingest learned about it."""
+
+    model_config = ConfigDict(json_schema_extra={"example": examples.DETAIL})
 
     body_text: str = Field(
         description="Clean text: no tags, CSS or boilerplate; paragraphs separated by a blank line."
@@ -90,6 +97,31 @@ class ArticleDetail(ArticleBase):
     reading_minutes: int = Field(description="Estimated reading time in minutes.")
     extra: dict[str, Any] = Field(description="Front-matter keys this API does not interpret, kept verbatim.")
     updated_at: datetime = Field(description="When ingest last stored a change to this article (UTC).")
+    newer: ArticleLink | None = Field(
+        description="The next newer article of the same feed (its deepest category); null for the newest."
+    )
+    older: ArticleLink | None = Field(
+        description="The next older article of the same feed (undated ones come last); null for the last."
+    )
+
+
+class ArticleList(BaseModel):
+    """Articles without paging, e.g. those related to one article."""
+
+    items: list[ArticleSummary] = Field(description="The articles, best first.")
+
+
+class Author(BaseModel):
+    """An author (the source's name) and how much it published."""
+
+    model_config = ConfigDict(json_schema_extra={"example": examples.AUTHOR})
+
+    name: str = Field(description="The author as articles name it: the `author` filter takes it.")
+    slug: str = Field(description="URL-safe unique form of the name: the `author` filter takes it too.")
+    article_count: int = Field(description="Articles by this author.")
+    latest_published_at: datetime | None = Field(
+        description="Publication time of the author's newest dated article (UTC); null when none is dated."
+    )
 
 
 class ArticlePage(BaseModel):
@@ -102,8 +134,7 @@ class ArticlePage(BaseModel):
     limit: int = Field(description="Page size used.")
     offset: int = Field(description="Number of matching articles skipped before this page.")
     next_cursor: str | None = Field(
-        default=None,
-        description="Pass as `cursor` to get the next page; null on the last page.",
+        description="Pass as `cursor` to get the next page; null on the last page."
     )
     facets: dict[str, list["FacetValue"]] | None = Field(
         default=None,

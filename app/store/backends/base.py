@@ -126,6 +126,11 @@ class Backend(ABC):
     def month(self, moment: ColumnElement[Any]) -> ColumnElement[str]:
         """The UTC month of a timestamp column as `YYYY-MM`."""
 
+    @abstractmethod
+    def related(self, session: Session, article_id: str, limit: int) -> list[str]:
+        """Ids of the articles whose text is most like this one's, best first, itself left out
+        (`app.store.backends.related`)."""
+
     def search_page(
         self,
         session: Session,

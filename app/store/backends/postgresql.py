@@ -14,10 +14,12 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 from sqlmodel import create_engine
 
 from app.config import Settings
 from app.store.backends.base import SEARCH, TITLE_WEIGHT, Backend, Indexable
+from app.store.backends.postgresql_related import postgresql_related
 from app.text.query_syntax import Phrase, SearchQuery
 
 # Any constant works: it names the lock that ingest writers of one PostgreSQL database share.
@@ -159,6 +161,9 @@ class PostgreSQLBackend(Backend):
 
     def month(self, moment: ColumnElement[Any]) -> ColumnElement[str]:
         return func.to_char(func.timezone("UTC", moment), "YYYY-MM")
+
+    def related(self, session: Session, article_id: str, limit: int) -> list[str]:
+        return postgresql_related(session, article_id, limit)
 
 
 POSTGRESQL = PostgreSQLBackend()

@@ -28,6 +28,7 @@ from sqlmodel import create_engine
 from app.config import Settings
 from app.store.backends.base import Backend, Indexable, IndexedFilters, SearchPage
 from app.store.backends.fts5 import fts5_any, fts5_expression, fts5_ids, new_doc_ids, stored_filter_terms
+from app.store.backends.sqlite_related import sqlite_related
 from app.store.backends.sqlite_search import sqlite_search_page
 from app.text.query_syntax import SearchQuery
 from app.text.tokens import index_tokens
@@ -172,6 +173,9 @@ class SQLiteBackend(Backend):
 
     def month(self, moment: ColumnElement[Any]) -> ColumnElement[str]:
         return func.strftime("%Y-%m", moment)
+
+    def related(self, session: Session, article_id: str, limit: int) -> list[str]:
+        return sqlite_related(session, article_id, limit)
 
     def search_page(
         self,

@@ -1,0 +1,84 @@
+"""Categories: the tree with counts, a category named by its slug or its name, and the slugs of the
+categories an article is filed under."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app.query.schemas import CategoryNode
+from app.store.tables import CATEGORY
+from app.text.paths import PATH_SEPARATOR, category_path
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryLookup:
+    """What a category value names: one category's slug, or none (with the slugs it could mean)."""
+
+    slug: str | None
+    candidates: tuple[str, ...] = ()
+
+
+def find_category(*, session: Session, value: str) -> CategoryLookup:
+    """The category whose slug is `value`, else the one category of that name (a name such as 快讯 may name
+    several feeds: then no slug, and the candidates' slugs)."""
+    query = select(CATEGORY.c.slug, CATEGORY.c.name).where(
+        or_(CATEGORY.c.slug == value, CATEGORY.c.name == value)
+    )
+    rows = session.execute(query).all()
+    if any(row.slug == value for row in rows):
+        return CategoryLookup(value)
+    slugs = tuple(sorted(row.slug for row in rows))
+    return CategoryLookup(slugs[0]) if len(slugs) == 1 else CategoryLookup(None, slugs)
+
+
+def category_slugs(*, session: Session, chains: Sequence[Sequence[str]]) -> list[list[str]]:
+    """For each chain of category names (top first), the slugs of its categories, in one query."""
+    paths = [[category_path(chain[: depth + 1]) for depth in range(len(chain))] for chain in chains]
+    wanted = {path for chain in paths for path in chain}
+    if not wanted:
+        return [[] for _ in chains]
+    query = select(CATEGORY.c.path, CATEGORY.c.slug).where(CATEGORY.c.path.in_(wanted))
+    slugs = dict(session.execute(query).tuples().all())
+    return [[slugs[path] for path in chain if path in slugs] for chain in paths]
+
+
+def feed_id(*, session: Session, chain: Sequence[str]) -> int | None:
+    """The id of the deepest category of a chain (the article's feed), if it has categories."""
+    if not chain:
+        return None
+    query = select(CATEGORY.c.id).where(CATEGORY.c.path == category_path(chain))
+    found = session.execute(query).scalar()
+    return None if found is None else int(found)
+
+
+def category_tree(*, session: Session) -> list[CategoryNode]:
+    """Every category with its article count, nested under its parent, siblings by name."""
+    selected = session.execute(
+        select(
+            CATEGORY.c.id,
+            CATEGORY.c.parent_id,
+            CATEGORY.c.name,
+            CATEGORY.c.slug,
+            CATEGORY.c.path,
+            CATEGORY.c.article_count,
+        )
+    ).all()
+    # Sorted here, not in SQL, so the order is the same whatever the database's collation.
+    rows = sorted(selected, key=lambda row: (row.name, row.id))
+    nodes = {
+        row.id: CategoryNode(
+            name=row.name,
+            slug=row.slug,
+            path=row.path.split(PATH_SEPARATOR),
+            article_count=row.article_count,
+            children=[],
+        )
+        for row in rows
+    }
+    roots: list[CategoryNode] = []
+    for row in rows:
+        parent = nodes.get(row.parent_id) if row.parent_id is not None else None
+        (parent.children if parent else roots).append(nodes[row.id])
+    return roots
