@@ -1,22 +1,29 @@
 """Settings: one validated object, read from the environment or a `.env` file."""
 
 import json
+import os
 from functools import lru_cache
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 
 class Settings(BaseSettings):
     """Every knob of the service; names match the environment variables (case-insensitive)."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # A bad value is never repeated in an error: DATABASE_URL holds a password.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", hide_input_in_errors=True
+    )
 
     database_url: str = Field(
         "sqlite:///data/articles.db",
-        description="SQLAlchemy URL: sqlite:///path.db or postgresql+psycopg://user:pass@host/db.",
+        description="postgresql://user:pass@host/db (also postgres:// or postgresql+psycopg://), "
+        "sqlite:///relative.db, sqlite:////absolute.db, or a file path ending in .db or .sqlite.",
     )
     naive_timezone: str = Field(
         "UTC", description="IANA zone in which front-matter dates without an offset are read."
@@ -75,9 +82,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _supported_url(cls, value: str) -> str:
-        if not value.startswith(("sqlite:", "postgresql")):
-            raise ValueError("DATABASE_URL must start with sqlite:// or postgresql+psycopg://")
-        return value
+        return normalize_database_url(value)
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -116,6 +121,38 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         """The zone object for naive front-matter dates."""
         return ZoneInfo(self.naive_timezone)
+
+
+# The URL schemes people are handed (libpq, hosting providers) and the one SQLAlchemy needs for psycopg 3.
+POSTGRESQL_SCHEMES = ("postgresql+psycopg://", "postgresql://", "postgres://")
+SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+URL_FORMS = (
+    "postgresql://user:password@host/database (or postgres://, postgresql+psycopg://), "
+    "sqlite:///relative.db, sqlite:////absolute.db, or a file path ending in .db or .sqlite"
+)
+
+
+def normalize_database_url(value: str) -> str:
+    """The SQLAlchemy URL for a connection URL as people have it: PostgreSQL URLs get the psycopg 3 driver, a
+    bare file path ending in .db or .sqlite becomes a SQLite URL. The error never repeats the value: it may
+    hold a password."""
+    text = value.strip()
+    for scheme in POSTGRESQL_SCHEMES:
+        if text.startswith(scheme):
+            return _valid(POSTGRESQL_SCHEMES[0] + text.removeprefix(scheme))
+    if text.startswith("sqlite:"):
+        return _valid(text)
+    if "://" not in text and text.lower().endswith(SQLITE_SUFFIXES):
+        return "sqlite:///" + os.path.expanduser(text)
+    raise ValueError(f"must be {URL_FORMS}")
+
+
+def _valid(url: str) -> str:
+    try:
+        make_url(url)  # a port that is not a number, an unparseable URL
+    except (ArgumentError, ValueError):
+        raise ValueError(f"not a valid URL: write it as {URL_FORMS}") from None
+    return url
 
 
 @lru_cache

@@ -78,8 +78,9 @@ def test_help_documents_every_command() -> None:
 def test_ingest_help_states_its_exit_statuses() -> None:
     result = runner.invoke(cli, ["ingest", "--help"])
     assert result.exit_code == 0, result.output
-    assert "Exit status: 0 when every file loaded, 1 when some failed, 2 for a usage error." in " ".join(
-        result.output.split()
+    assert (
+        "Exit status: 0 when every file loaded, 1 when some failed, 2 for a usage error, 3 when the database "
+        "cannot be used, 130 when interrupted" in " ".join(result.output.split())
     )
 
 

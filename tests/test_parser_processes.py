@@ -82,13 +82,16 @@ class _DyingPool:
     """A stand-in for ProcessPoolExecutor whose worker dies on any chunk holding `killer.md` (as a parser
     killed by its input would), after which the pool is broken, like a real one."""
 
-    def __init__(self, max_workers: int, mp_context: object) -> None:
+    def __init__(self, max_workers: int, mp_context: object, initializer: object) -> None:
         self.broken = False
 
     def __enter__(self) -> "_DyingPool":
         return self
 
     def __exit__(self, *_exc: object) -> None:
+        pass
+
+    def shutdown(self, wait: bool, cancel_futures: bool) -> None:
         pass
 
     def submit(self, function: Any, chunk: list[parsers.Task], zone: str) -> Future[list[parsers.Outcome]]:

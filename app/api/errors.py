@@ -8,7 +8,7 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.status import HTTP_422_UNPROCESSABLE_CONTENT
@@ -16,6 +16,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.request_log import request_id_of
 from app.query.pagination import InvalidCursor
+from app.store.backends.base import Kind
+from app.store.failures import DatabaseUnusable, diagnose
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -81,6 +83,34 @@ async def _database_unavailable(request: Request, exc: Exception) -> ProblemResp
     return problem(503, detail, headers={"Retry-After": "5"})
 
 
+# The problem type of a request that met a corrupt database: no bug of ours, and no use retrying.
+CORRUPT_TYPE = "urn:articles-api:problem:database-corrupt"
+CORRUPT_DETAIL = "The database is corrupt; an operator must restore it (`articles check` says what is wrong)."
+
+
+def corruption(app: FastAPI) -> DatabaseUnusable | None:
+    """The corruption a request of this process met, if one did: /readyz answers 503 from then on."""
+    found: DatabaseUnusable | None = getattr(app.state, "database_corruption", None)
+    return found
+
+
+def corrupt_if(app: FastAPI, error: Exception) -> DatabaseUnusable | None:
+    """The corruption `error` reveals, remembered for /readyz; None when it reveals none."""
+    found = diagnose(error, app.state.engine.url)
+    if found is None or found.kind is not Kind.CORRUPT:
+        return None
+    if corruption(app) is None:
+        logger.error("the database is corrupt: %s", found)  # once: the first request to meet it says it
+    app.state.database_corruption = found
+    return found
+
+
+async def _database_error(request: Request, exc: Exception) -> ProblemResponse:
+    if corrupt_if(request.app, exc) is None:
+        raise exc  # another database error: a bug, logged with the request id by the 500 boundary
+    return problem(500, CORRUPT_DETAIL, title="Database Corrupt", type=CORRUPT_TYPE)
+
+
 async def _http_error(_request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, StarletteHTTPException)
     response = problem(exc.status_code, str(exc.detail))
@@ -123,5 +153,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(InvalidCursor, _invalid_cursor)
     app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(DatabaseError, _database_error)  # its other kinds, corruption among them
     app.add_exception_handler(PoolTimeout, _database_unavailable)  # every pooled connection busy
     app.add_exception_handler(StarletteHTTPException, _http_error)

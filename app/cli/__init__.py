@@ -1,49 +1,41 @@
-"""The `articles` command: ingest, serve, reindex and migrate."""
+"""The `articles` command: ingest, serve, inspect, reindex, migrate, check and export."""
 
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from sqlalchemy.engine import Engine
 
-from app.config import Settings, get_settings
-from app.store.engine import is_embedded, make_engine
-from app.store.schema import at_head
+from app.cli.database import load_settings, open_database
+from app.cli.statuses import SUMMARY, GuardedGroup, Status
+from app.cli.terminal import console, stdout
+from app.store.engine import make_engine
 
 cli = typer.Typer(
-    help="Load Hexo articles into a database and serve them as a JSON API.\n\n"
-    "Exit status: 0 success, 1 some files failed to load, 2 usage error.",
+    cls=GuardedGroup,
+    help=f"Load Hexo articles into a database and serve them as a JSON API.\n\n{SUMMARY}",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-# Lines are never wrapped to the terminal: scripts read them, and a path must stay on one line.
-console = Console(stderr=True, soft_wrap=True)
-stdout = Console(soft_wrap=True)
 
 
-def _settings() -> Settings:
-    try:
-        return get_settings()
-    except ValueError as exc:  # pydantic's ValidationError: a bad setting, stated once
-        console.print(f"[red]Invalid settings:[/red] {exc}")
-        raise typer.Exit(2) from None
+@cli.callback()
+def _options(
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", envvar="ARTICLES_DEBUG", help="Print the traceback of a failure before its line."
+        ),
+    ] = False,
+) -> None:
+    """Load Hexo articles into a database and serve them as a JSON API."""
 
 
-def _engine(settings: Settings, *, auto_migrate: bool) -> Engine:
-    engine = make_engine(settings.database_url)
-    # The embedded database keeps itself current; PostgreSQL is migrated on purpose.
-    if auto_migrate and is_embedded(settings.database_url) and not at_head(engine):
-        from app.store.migrations import upgrade
-
-        upgrade(engine)
-    return engine
-
-
-@cli.command(epilog="Exit status: 0 when every file loaded, 1 when some failed, 2 for a usage error.")
+@cli.command(
+    epilog="Exit status: 0 when every file loaded, 1 when some failed, 2 for a usage error, 3 when the "
+    "database cannot be used, 130 when interrupted (SIGINT, SIGTERM: the batch in hand is written first)."
+)
 def ingest(
     paths: Annotated[
         list[Path], typer.Argument(help="Markdown files or folders (searched recursively for .md).")
@@ -66,54 +58,37 @@ def ingest(
             help="Read and hash every known file, even one whose size and times are as last recorded."
         ),
     ] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json", help="Print the report as one JSON object on stdout (one per load with --watch)."
+        ),
+    ] = False,
+    watch: Annotated[
+        bool,
+        typer.Option(help="After the load, keep loading files that appear, change (or go, with --prune)."),
+    ] = False,
 ) -> None:
     """Load articles into the database: new files are added, changed ones updated, unchanged ones skipped."""
-    from app.cli.ingest_report import print_report
-    from app.ingest.runner import ingest as run_ingest
+    from app.cli.ingesting import Output, follow, load, status
+    from app.cli.signals import stop_requests
+    from app.ingest.runner import Options
+    from app.ingest.watch import Watcher
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         console.print(f"[red]No such file or folder:[/red] {', '.join(missing)}")
-        raise typer.Exit(2)
-    settings = _settings()
-    engine = _engine(settings, auto_migrate=True)
-    with _progress_bar() as progress:
-        task = progress.add_task("ingest", total=None)
-        report = run_ingest(
-            paths,
-            engine=engine,
-            zone=settings.zone,
-            prune=prune,
-            jobs=jobs,
-            batch_size=batch_size,
-            rehash=rehash,
-            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
-        )
-    print_report(report, stdout, quiet=quiet)
-    _refresh_search_index(engine)
-    raise typer.Exit(1 if report.failures else 0)
-
-
-def _refresh_search_index(engine: Engine) -> None:
-    """Index the articles a tokenizer upgrade left stale (unchanged files are not written again)."""
-    from app.store.search_index import refresh_stale
-
-    with engine.begin() as connection:
-        refreshed = refresh_stale(connection)
-    if refreshed:
-        console.print(f"Search index: {refreshed} articles indexed again for the current tokenizer.")
-
-
-def _progress_bar() -> Progress:
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    )
+        raise typer.Exit(Status.USAGE)
+    settings = load_settings()
+    engine = open_database(settings)
+    output = Output(as_json=as_json, quiet=quiet)
+    with stop_requests() as stop:
+        options = Options(settings.zone, prune, jobs, batch_size, rehash, stop)
+        watcher = Watcher(paths, stop) if watch else None  # from now on: changes during the load count
+        report = load(paths, engine, options, output)
+        if watcher is not None and not report.interrupted:
+            follow(watcher, paths, engine, options, output)
+    raise typer.Exit(status(report))
 
 
 @cli.command()
@@ -128,8 +103,8 @@ def serve(
     from app.cli.server import MAX_HEAD_BYTES, BoundedHttpToolsProtocol, log_config
     from app.store.search_index import stale_count
 
-    settings = _settings()
-    engine = _engine(settings, auto_migrate=True)
+    settings = load_settings()
+    engine = open_database(settings)
     with engine.connect() as connection:
         stale = stale_count(connection)
     engine.dispose()
@@ -163,7 +138,7 @@ def inspect(
     from app.parse.decode import UnreadableFile
 
     try:
-        report = inspect_file(path, _settings().zone)
+        report = inspect_file(path, load_settings().zone)
     except UnreadableFile as exc:
         console.print(f"[red]failed[/red] {path}: {exc}")
         raise typer.Exit(1) from None
@@ -176,7 +151,7 @@ def reindex() -> None:
     from app.store.engine import write_transaction
     from app.store.search_index import rebuild
 
-    engine = _engine(_settings(), auto_migrate=True)
+    engine = open_database(load_settings())
     with write_transaction(engine) as connection:
         count = rebuild(connection)
     console.print(f"Search index rebuilt: {count} articles.")
@@ -187,11 +162,38 @@ def migrate(
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
 ) -> None:
     """Upgrade the database schema (PostgreSQL needs this before the first ingest)."""
+    from alembic.util import CommandError
+
+    from app.store import schema
     from app.store.migrations import upgrade
 
-    settings = _settings()
-    upgrade(make_engine(settings.database_url), revision)
+    engine = make_engine(load_settings().database_url)
+    current = schema.revision(engine)
+    newer = schema.schema_failure(engine, current) if current and schema.is_newer(current) else None
+    if newer is not None:  # Alembic would fail to find the revision: say what it means
+        raise newer
+    try:
+        upgrade(engine, revision)
+    except CommandError as exc:  # a revision Alembic does not know
+        console.print(f"[red]error:[/red] {exc}: give `head` or a revision of migrations/versions")
+        raise typer.Exit(Status.USAGE) from None
     console.print(f"Database at revision {revision}.")
+
+
+@cli.command(
+    epilog="Exit status: 0 when every check passes, 3 when one fails or the database cannot be used."
+)
+def check() -> None:
+    """Check the database: its own integrity checks (SQLite), the schema, and the search index's rows."""
+    from app.store.health import check_database
+
+    engine = open_database(load_settings(), migrate_embedded=False)
+    problems = check_database(engine)
+    for problem in problems:
+        console.print(f"[red]problem:[/red] {problem}", highlight=False)
+    if problems:
+        raise typer.Exit(Status.DATABASE)
+    console.print("ok: the database passed every check.")
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 import os
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,3 +51,31 @@ def discover(paths: Iterable[Path]) -> Iterator[SourceFile]:
         for path in _walk(str(root)):
             key = unicodedata.normalize("NFC", path[prefix:].replace(os.sep, "/"))
             yield SourceFile(path=path, root=root, key=key)
+
+
+def locate(roots: Sequence[Path], paths: Iterable[str]) -> tuple[list[SourceFile], list[str]]:
+    """The `.md` files at these paths (and below those that are folders), keyed as `discover` keys them
+    from `roots`, and the paths that no longer exist."""
+    given = [Path(os.path.abspath(root)) for root in roots]
+    found: dict[str, SourceFile] = {}
+    missing: list[str] = []
+    for path in dict.fromkeys(paths):
+        if not os.path.lexists(path):
+            missing.append(path)
+            continue
+        for file in _walk(path) if os.path.isdir(path) else [path]:
+            source = _source(file, given)
+            if source is not None:
+                found[source.path] = source
+    return list(found.values()), missing
+
+
+def _source(path: str, roots: Sequence[Path]) -> SourceFile | None:
+    """`path` as `discover` finds it below the last root that holds it (ingest keeps the last one)."""
+    for root in reversed(roots):
+        if path == str(root):
+            return SourceFile(path=path, root=root.parent, key=unicodedata.normalize("NFC", root.name))
+        if path.startswith(str(root) + os.sep) and path.lower().endswith(".md") and os.path.isfile(path):
+            key = unicodedata.normalize("NFC", path[len(str(root)) + 1 :].replace(os.sep, "/"))
+            return SourceFile(path=path, root=root, key=key)
+    return None

@@ -12,6 +12,7 @@ from multiprocessing.context import BaseContext
 from zoneinfo import ZoneInfo
 
 from app.clean.version import CLEANER_VERSION
+from app.ingest.lifeline import PARENT_VARIABLE, guard_parser
 from app.ingest.stamp import now, stamp
 from app.parse.decode import UnreadableFile, content_hash
 from app.parse.record import ArticleRecord
@@ -97,8 +98,9 @@ def _chunks(tasks: Sequence[Task]) -> Iterator[Sequence[Task]]:
         yield tasks[start : start + CHUNK_SIZE]
 
 
-def build_all(tasks: Sequence[Task], zone: ZoneInfo, jobs: int | None) -> Iterator[Outcome]:
-    """Build every task's outcome, in no particular order: inline for small runs, else in worker processes."""
+def build_all(tasks: Sequence[Task], zone: ZoneInfo, jobs: int | None) -> Generator[Outcome, None, None]:
+    """Build every task's outcome, in no particular order: inline for small runs, else in worker processes.
+    Closing the generator early stops the workers: chunks not yet handed to one are dropped."""
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(tasks) < PARALLEL_THRESHOLD:
         for chunk in _chunks(tasks):
@@ -117,18 +119,21 @@ def _build_in_pool(
 ) -> Generator[Outcome, None, list[Task]]:
     """Build chunks taken from `remaining` in `jobs` workers, with a bounded number in flight. Returns the
     tasks that were in flight when a worker died (the pool is then broken), or none once all are built."""
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_server()) as pool:
-        pending: deque[tuple[Sequence[Task], Future[list[Outcome]]]] = deque()
-        try:
-            while remaining or pending:
-                while remaining and len(pending) < jobs * CHUNKS_IN_FLIGHT_PER_JOB:
-                    pending.append((remaining[0], pool.submit(build_chunk, remaining[0], zone.key)))
-                    remaining.popleft()  # only once submitted: a broken pool refuses the submission
-                outcomes = pending[0][1].result()
-                pending.popleft()
-                yield from outcomes
-        except BrokenProcessPool:
-            return [task for chunk, _future in pending for task in chunk]
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_server(), initializer=guard_parser)
+    pending: deque[tuple[Sequence[Task], Future[list[Outcome]]]] = deque()
+    try:
+        while remaining or pending:
+            while remaining and len(pending) < jobs * CHUNKS_IN_FLIGHT_PER_JOB:
+                pending.append((remaining[0], pool.submit(build_chunk, remaining[0], zone.key)))
+                remaining.popleft()  # only once submitted: a broken pool refuses the submission
+            outcomes = pending[0][1].result()
+            pending.popleft()
+            yield from outcomes
+    except BrokenProcessPool:
+        return [task for chunk, _future in pending for task in chunk]
+    finally:
+        # Stopped early (the caller closed us, or failed): the queued chunks are dropped, not parsed first.
+        pool.shutdown(wait=True, cancel_futures=True)
     return []
 
 
@@ -138,7 +143,7 @@ def _build_one_at_a_time(tasks: Sequence[Task], zone: ZoneInfo) -> Iterator[Outc
     waiting = deque(tasks)
     retried: set[str] = set()
     while waiting:
-        with ProcessPoolExecutor(max_workers=1, mp_context=_fork_server()) as pool:
+        with ProcessPoolExecutor(max_workers=1, mp_context=_fork_server(), initializer=guard_parser) as pool:
             while waiting:
                 task = waiting[0]
                 try:
@@ -162,13 +167,16 @@ def _fork_server() -> BaseContext:
     # "__main__": the server imports the running script (`articles`) once, as each worker would otherwise do
     # on start, since multiprocessing restores the parent's main module in its children.
     context.set_forkserver_preload(["__main__", "app.ingest.preload"])
-    previous = os.environ.get("PYTHONSAFEPATH")
-    os.environ["PYTHONSAFEPATH"] = "1"
+    # The server learns whom to die with (app.ingest.lifeline) from its environment, which it takes from ours.
+    given = {"PYTHONSAFEPATH": "1", PARENT_VARIABLE: str(os.getpid())}
+    previous = {name: os.environ.get(name) for name in given}
+    os.environ.update(given)
     try:
         forkserver.ensure_running()  # once per process; later calls find it running
     finally:
-        if previous is None:
-            del os.environ["PYTHONSAFEPATH"]
-        else:
-            os.environ["PYTHONSAFEPATH"] = previous
+        for name, value in previous.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
     return context

@@ -4,9 +4,13 @@ The workers are forked from that server, so the modules imported and the tables 
 the start, instead of being loaded again by each of them.
 """
 
-from app.parse import build  # noqa: F401 - the parsers
-from app.text.folding import fold
-from app.text.slugs import slugify
+from app.ingest.lifeline import guard_fork_server
+
+guard_fork_server()  # first: the imports below take a while, and ingest may be killed meanwhile
+
+from app.parse import build  # noqa: E402, F401 - the parsers
+from app.text.folding import fold  # noqa: E402
+from app.text.slugs import slugify  # noqa: E402
 
 fold("中")  # builds the fold table
 slugify("中")  # loads pypinyin and builds the pinyin table

@@ -60,6 +60,12 @@ def stale_count(connection: Connection) -> int:
     return int(connection.execute(query, {"version": tokenizer_version()}).scalar_one())
 
 
+def missing_count(connection: Connection) -> int:
+    """Articles with no row in the index at all (`stale_count` also counts rows of another tokenizer)."""
+    missing = "NOT EXISTS (SELECT 1 FROM article_search s WHERE s.article_id = a.id)"
+    return int(connection.execute(text(f"SELECT count(*) FROM article a WHERE {missing}")).scalar_one())
+
+
 def refresh_stale(connection: Connection) -> int:
     """Index the articles `stale_count` counts; returns how many."""
     done = 0

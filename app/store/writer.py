@@ -1,5 +1,6 @@
 """Batched, idempotent writes of article records, their categories and their search index rows."""
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -84,6 +85,24 @@ class Loader:
             return {
                 row[0]: StoredFile(row[1], row[2], row[3]) for row in connection.execute(STORED_FILES).all()
             }
+
+    def stored_files_at(self, paths: Sequence[str], folders: Sequence[str] = ()) -> dict[str, StoredFile]:
+        """The stored articles whose files are at these paths or below these folders, by file path."""
+        at = [ARTICLE.c.file_path.in_(paths[start : start + 500]) for start in range(0, len(paths), 500)]
+        below = [ARTICLE.c.file_path.startswith(folder + os.sep, autoescape=True) for folder in folders]
+        wanted, prefixes = set(paths), tuple(folder + os.sep for folder in folders)
+        found: dict[str, StoredFile] = {}
+        with self.engine.connect() as connection:
+            for where in (*at, *below):
+                for path, *stored in connection.execute(STORED_FILES.where(where)):
+                    if path in wanted or path.startswith(prefixes):  # LIKE ignores case on SQLite
+                        found[path] = StoredFile(*stored)
+        return found
+
+    def known_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of these article ids are stored."""
+        with self.engine.connect() as connection:
+            return set(connection.execute(select(ARTICLE.c.id).where(ARTICLE.c.id.in_(ids))).scalars())
 
     def restamp(self, stamps: Sequence[tuple[str, str]]) -> None:
         """Record new file stamps, by article id, for files found unchanged by their hash."""

@@ -9,10 +9,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, column, table
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -72,6 +73,35 @@ class SearchPage:
     more: bool
 
 
+class Kind(StrEnum):
+    """Why a database cannot be used (each has its own fix, `app.store.failures`)."""
+
+    UNREACHABLE = "unreachable"
+    NO_DATABASE = "no database"
+    AUTHENTICATION = "authentication"
+    CANNOT_OPEN = "cannot open"
+    NOT_MIGRATED = "not migrated"
+    NEWER_SCHEMA = "newer schema"
+    CORRUPT = "corrupt"
+    READ_ONLY = "read-only"
+    DISK_FULL = "disk full"
+    IO_ERROR = "I/O error"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """What a backend makes of a database error: the kind, and the database's own words, on one line."""
+
+    kind: Kind
+    reason: str
+
+
+def first_line(error: object) -> str:
+    """The first line of an error's message, spaces collapsed."""
+    return " ".join(str(error).split("\n", 1)[0].split())
+
+
 class Backend(ABC):
     """One database's way of doing what differs between databases."""
 
@@ -95,6 +125,15 @@ class Backend(ABC):
         without them worth a try."""
 
     @abstractmethod
+    def classify(self, error: DBAPIError) -> Failure | None:
+        """Why the database cannot be used, when the error says so; None for an error of one statement or
+        of its values (a cancelled query, a refused value)."""
+
+    @abstractmethod
+    def describe(self, url: URL) -> str:
+        """The database as people name it in a message (never with its password)."""
+
+    @abstractmethod
     def insert(self, target: Any) -> Any:
         """An INSERT on `target` that has `on_conflict_do_update` (the upsert)."""
 
@@ -109,6 +148,11 @@ class Backend(ABC):
     @abstractmethod
     def clear_index(self, connection: Connection) -> None:
         """Empty the search index."""
+
+    def integrity_problems(self, connection: Connection) -> list[str]:
+        """What the database's own integrity checks find wrong, one line each; none when it has no such
+        check or all pass. A check that cannot run raises its error."""
+        return []
 
     def after_rebuild(self, connection: Connection) -> None:  # noqa: B027 - optional
         """Tidy the index once every article has been indexed again."""

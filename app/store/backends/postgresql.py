@@ -9,16 +9,17 @@ and a row is simply replaced.
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import psycopg
 from sqlalchemy import ColumnElement, Select, and_, bindparam, cast, func, literal_column, or_, select, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import TSQUERY
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlmodel import create_engine
 
 from app.config import Settings
-from app.store.backends.base import SEARCH, TITLE_WEIGHT, Backend, Indexable
+from app.store.backends.base import SEARCH, TITLE_WEIGHT, Backend, Failure, Indexable, Kind, first_line
 from app.store.backends.postgresql_related import postgresql_related
 from app.text.query_syntax import Phrase, SearchQuery
 
@@ -29,6 +30,26 @@ MAX_POSITIONS_PER_WORD = 256
 # A tsvector holds at most 1 MiB; past this estimate of its size, further distinct tokens of a (huge) article
 # go unindexed rather than fail the batch it is written in.
 MAX_TSVECTOR_BYTES = 1_000_000
+
+# SQLSTATEs (then classes) that say the database cannot be used, as opposed to one statement failing.
+_FAILURES = {
+    "42P01": Kind.NOT_MIGRATED,  # undefined table
+    "3F000": Kind.NOT_MIGRATED,  # invalid schema name
+    "28000": Kind.AUTHENTICATION,
+    "28P01": Kind.AUTHENTICATION,
+    "3D000": Kind.NO_DATABASE,
+    "25006": Kind.READ_ONLY,  # read-only transaction: a standby, or default_transaction_read_only
+    "53100": Kind.DISK_FULL,
+    "53300": Kind.UNREACHABLE,  # too many connections
+    "57P01": Kind.UNREACHABLE,  # administrator shutdown
+    "57P02": Kind.UNREACHABLE,  # crash shutdown
+    "57P03": Kind.UNREACHABLE,  # cannot connect now (starting up)
+    "XX001": Kind.CORRUPT,  # data corrupted
+    "XX002": Kind.CORRUPT,  # index corrupted
+    "58030": Kind.IO_ERROR,
+    "55P03": Kind.LOCKED,  # lock not available
+}
+_FAILURE_CLASSES = {"08": Kind.UNREACHABLE}  # connection exception
 
 _INSERT_ROWS = text(
     "INSERT INTO article_search (article_id, tokenizer_version, document, stream) "
@@ -107,6 +128,21 @@ def _ids(groups: tuple[tuple[Phrase, ...], ...], *, score: bool) -> Select[Any]:
     return select(*columns).where(SEARCH.c.document.op("@@")(candidates), exact)
 
 
+def _server_words(line: str) -> str:
+    """libpq's reason without its preamble: 'connection to server at "h", port 1 failed: FATAL:  x' -> 'x'."""
+    return line.rsplit(" failed: ", 1)[-1].removeprefix("FATAL:").strip()
+
+
+def _connection_failure(reason: str) -> Kind:
+    """What a failed connection's words say: no such database, a refused login, or no server."""
+    if reason.startswith("database ") and reason.endswith("does not exist"):
+        return Kind.NO_DATABASE
+    login = ("authentication failed", "no password supplied", "pg_hba.conf", "role ")
+    if any(words in reason for words in login):
+        return Kind.AUTHENTICATION
+    return Kind.UNREACHABLE
+
+
 class PostgreSQLBackend(Backend):
     """PostgreSQL 13 or newer through psycopg 3."""
 
@@ -131,6 +167,21 @@ class PostgreSQLBackend(Backend):
         sqlstate = getattr(error.orig, "sqlstate", None)
         # The class of the SQLSTATE: data exception, integrity constraint, program limit exceeded.
         return isinstance(sqlstate, str) and sqlstate[:2] in ("22", "23", "54")
+
+    def classify(self, error: DBAPIError) -> Failure | None:
+        sqlstate = getattr(error.orig, "sqlstate", None)
+        reason = _server_words(first_line(error.orig))
+        if isinstance(sqlstate, str):
+            kind = _FAILURES.get(sqlstate) or _FAILURE_CLASSES.get(sqlstate[:2])
+            return Failure(kind, reason) if kind is not None else None
+        if isinstance(error.orig, psycopg.OperationalError):
+            # No SQLSTATE: libpq could not connect (or lost the connection) and says why in words.
+            return Failure(_connection_failure(reason), reason)
+        return None
+
+    def describe(self, url: URL) -> str:
+        host = url.host or "the local socket"
+        return f"PostgreSQL database {url.database or url.username or ''!r} at {host}:{url.port or 5432}"
 
     def insert(self, target: Any) -> Any:
         return postgresql.insert(target)

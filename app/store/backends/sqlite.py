@@ -11,6 +11,7 @@ until a rebuild clears them. A trigger records every doc_id leaving `article_sea
 FTS5 alone counts matches exactly.
 """
 
+import os
 import sqlite3
 import time
 from collections.abc import Sequence
@@ -20,13 +21,13 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, event, func, text
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlmodel import create_engine
 
 from app.config import Settings
-from app.store.backends.base import Backend, Indexable, IndexedFilters, SearchPage
+from app.store.backends.base import Backend, Failure, Indexable, IndexedFilters, Kind, SearchPage, first_line
 from app.store.backends.fts5 import fts5_any, fts5_expression, fts5_ids, new_doc_ids, stored_filter_terms
 from app.store.backends.sqlite_related import sqlite_related
 from app.store.backends.sqlite_search import sqlite_search_page
@@ -61,6 +62,18 @@ def _limit_statements(engine: Engine, seconds: float) -> None:
 
 # Primary result codes of refused values: too big, constraint failed, datatype mismatch.
 _VALUE_ERRORS = frozenset({sqlite3.SQLITE_TOOBIG, sqlite3.SQLITE_CONSTRAINT, sqlite3.SQLITE_MISMATCH})
+# Primary result codes that say the database file cannot be used, whatever the statement.
+_FAILURES = {
+    sqlite3.SQLITE_CORRUPT: Kind.CORRUPT,
+    sqlite3.SQLITE_NOTADB: Kind.CORRUPT,
+    sqlite3.SQLITE_READONLY: Kind.READ_ONLY,
+    sqlite3.SQLITE_PERM: Kind.READ_ONLY,
+    sqlite3.SQLITE_FULL: Kind.DISK_FULL,
+    sqlite3.SQLITE_IOERR: Kind.IO_ERROR,
+    sqlite3.SQLITE_BUSY: Kind.LOCKED,
+    sqlite3.SQLITE_LOCKED: Kind.LOCKED,
+    sqlite3.SQLITE_CANTOPEN: Kind.CANNOT_OPEN,
+}
 _FORGET_ROWS = text(
     # In doc_id order, like `index`: FTS5 flushes its pending deletes at every step back too.
     "SELECT s.doc_id, s.tokenizer_version, s.filters, a.title, a.body_text FROM article_search s "
@@ -94,7 +107,10 @@ class SQLiteBackend(Backend):
     def create_engine(self, url: str, settings: Settings, *, statement_timeout_ms: int) -> Engine:
         database = make_url(url).database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                pass  # SQLite says why it cannot open the file when it first tries to
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _pragmas)
         if statement_timeout_ms:
@@ -109,6 +125,21 @@ class SQLiteBackend(Backend):
     def refuses_values(self, error: DBAPIError) -> bool:
         code = getattr(error.orig, "sqlite_errorcode", None)
         return isinstance(code, int) and code & 0xFF in _VALUE_ERRORS
+
+    def classify(self, error: DBAPIError) -> Failure | None:
+        code = getattr(error.orig, "sqlite_errorcode", None)
+        if not isinstance(code, int):
+            return None
+        kind = _FAILURES.get(code & 0xFF)
+        if kind is None and str(error.orig).startswith("no such table"):  # SQLITE_ERROR says no more
+            kind = Kind.NOT_MIGRATED
+        return Failure(kind, first_line(error.orig)) if kind is not None else None
+
+    def describe(self, url: URL) -> str:
+        database = url.database
+        if not database or database == ":memory:":
+            return "the in-memory SQLite database"
+        return f"the SQLite database {os.path.abspath(database)}"
 
     def insert(self, target: Any) -> Any:
         return sqlite.insert(target)
@@ -159,6 +190,19 @@ class SQLiteBackend(Backend):
         connection.execute(text("INSERT INTO article_fts (article_fts) VALUES ('delete-all')"))
         connection.execute(text("DELETE FROM article_search"))
         connection.execute(text("DELETE FROM article_fts_orphan"))
+
+    def integrity_problems(self, connection: Connection) -> list[str]:
+        # integrity_check reads every page (seconds for a large file); FTS5's check reads the whole index.
+        found = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check") if row[0] != "ok"]
+        try:
+            connection.execute(text("INSERT INTO article_fts (article_fts) VALUES ('integrity-check')"))
+        except DBAPIError as exc:
+            failure = self.classify(exc)
+            if failure is None or failure.kind is not Kind.CORRUPT:
+                raise  # the check could not run (a read-only file...): that is the answer
+            found.append(f"search index (article_fts): {failure.reason}")
+        connection.rollback()  # the check is written as an INSERT: nothing of it stays
+        return found
 
     def after_rebuild(self, connection: Connection) -> None:
         connection.execute(text("INSERT INTO article_fts (article_fts) VALUES ('optimize')"))
