@@ -128,10 +128,10 @@ def test_formats_returns_only_the_forms_of_the_body_asked_for(client: TestClient
     assert bad.status_code == 422 and bad.json()["errors"][0]["parameter"] == "formats"
 
 
-def test_the_root_sends_browsers_to_the_docs_and_api_clients_an_index(client: TestClient) -> None:
+def test_the_root_shows_browsers_the_reader_and_api_clients_an_index(client: TestClient) -> None:
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     r = client.get("/", headers={"Accept": browser}, follow_redirects=False)
-    assert r.status_code == 307 and r.headers["location"] == "http://testserver/docs"
+    assert r.status_code == 200 and r.text == client.get("/read/").text  # the reader's front page
     index = client.get("/", headers={"Accept": "application/json"})
     assert index.status_code == 200 and "Accept" in index.headers["vary"]
     body = index.json()

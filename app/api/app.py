@@ -7,7 +7,19 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette_compress import CompressMiddleware, add_compress_type
 
 from app import __version__
-from app.api import articles, authors, categories, docs, errors, feeds, index, known_parameters, openapi, ops
+from app.api import (
+    articles,
+    authors,
+    categories,
+    docs,
+    errors,
+    feeds,
+    index,
+    known_parameters,
+    openapi,
+    ops,
+    reader,
+)
 from app.api.conditional import ConditionalGetMiddleware
 from app.api.head import HeadMiddleware
 from app.api.overload import OverloadMiddleware
@@ -80,6 +92,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.include_router(module.router, responses=openapi.DATABASE_ERRORS, dependencies=checked)
     app.include_router(ops.router, dependencies=checked)
     app.include_router(index.router, dependencies=checked)
+    reader.install(app)
     docs.install(app)
     openapi.install(app)
     known_parameters.install(app)

@@ -1,18 +1,16 @@
-"""`/`: a browser is sent to the documentation; an API client gets an index of the entry points."""
+"""`/`: a browser gets the reader's front page; an API client gets an index of the entry points."""
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
 from app import __version__
 from app.api.links import public_base
 from app.api.openapi import operation_id
+from app.api.reader import reader_page
 from app.api.routes import operations
 
 router = APIRouter(tags=["operations"])
 
-# Where a browser lands: the documentation (a reader page, when there is one, takes its place here).
-BROWSER_HOME = "/docs"
 VARY = {"Vary": "Accept"}
 
 
@@ -59,20 +57,22 @@ def prefers_html(accept: str) -> bool:
     "/",
     response_model=ApiIndex,
     responses={
-        307: {
-            "description": "A browser (`Accept: text/html`) is sent to the documentation.",
-            "headers": {"Location": {"description": "Where to go.", "schema": {"type": "string"}}},
+        200: {
+            "description": "The index; a browser (`Accept: text/html`) gets the reader's front page.",
+            "content": {"text/html": {"schema": {"type": "string"}}},
         }
     },
-    summary="The API's entry points (browsers: the documentation)",
+    summary="The API's entry points (browsers: the reader)",
     operation_id="getApiIndex",
 )
 def index(request: Request) -> Response:
-    """For API clients, an index of every operation with its absolute URL; a browser is redirected to the
-    documentation."""
-    base = public_base(request)
+    """For API clients, an index of every operation with its absolute URL; a browser gets the reader, which
+    shows its front page here (its links lead under /read/)."""
     if prefers_html(request.headers.get("accept", "")):
-        return RedirectResponse(base + BROWSER_HOME, status_code=307, headers=VARY)
+        page = reader_page(request)
+        page.headers.update(VARY)
+        return page
+    base = public_base(request)
     links = [
         EntryPoint(rel=operation_id(route), href=base + path, title=route.summary or "")
         for path, route in operations(request.app)
