@@ -27,7 +27,10 @@ async function problemMessage(response) {
 export async function getJson(path, pairs = [], signal = undefined) {
   let response;
   try {
-    response = await fetch(root + path + queryString(pairs), { headers: { Accept: "application/json" }, signal });
+    response = await fetch(root + path + queryString(pairs), {
+      headers: { Accept: "application/json" },
+      signal,
+    });
   } catch (error) {
     if (error.name === "AbortError") throw error;
     throw new ApiError("无法连接到服务器。请检查网络，或确认服务仍在运行，然后重试。", 0);

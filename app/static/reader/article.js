@@ -6,14 +6,24 @@ import { dotted, h, image, sanitizedHtml, when } from "./dom.js";
 import { href } from "./routes.js";
 
 function categoryLinks(article) {
-  const links = article.categories.map((name, index) => h("a", { href: href.category(article.category_slugs[index]) }, name));
-  return h("nav", { className: "crumbs", ariaLabel: "分类" }, ...links.flatMap((link, index) => (index ? [" / ", link] : [link])));
+  const links = article.categories.map((name, index) =>
+    h("a", { href: href.category(article.category_slugs[index]) }, name),
+  );
+  return h(
+    "nav",
+    { className: "crumbs", ariaLabel: "分类" },
+    ...links.flatMap((link, index) => (index ? [" / ", link] : [link])),
+  );
 }
 
 function meta(article) {
   const source = article.author ? h("a", { href: href.author(article.author) }, article.author) : null;
   const original = article.source_url
-    ? h("a", { href: article.source_url, rel: "noopener noreferrer nofollow", className: "original" }, "阅读原文")
+    ? h(
+        "a",
+        { href: article.source_url, rel: "noopener noreferrer nofollow", className: "original" },
+        "阅读原文",
+      )
     : null;
   const minutes = h("span", {}, `约 ${article.reading_minutes} 分钟读完`);
   return h("p", { className: "meta" }, ...dotted(source, when(article.published_at), minutes, original));
@@ -38,24 +48,39 @@ function headerImage(article, body) {
 
 function media(article) {
   if (!article.media.length) return null;
-  const links = article.media.map((url) => h("li", {}, h("a", { href: url, rel: "noopener noreferrer nofollow" }, url)));
+  const links = article.media.map((url) =>
+    h("li", {}, h("a", { href: url, rel: "noopener noreferrer nofollow" }, url)),
+  );
   return h("section", { className: "media" }, h("h2", {}, "视频与嵌入内容"), h("ul", {}, ...links));
 }
 
 function neighbour(link, label, className) {
   if (!link) return null;
-  return h("a", { href: href.article(link.slug), className, rel: className === "newer" ? "prev" : "next" },
-    h("span", { className: "label" }, label), h("span", { className: "title" }, link.title));
+  return h(
+    "a",
+    { href: href.article(link.slug), className, rel: className === "newer" ? "prev" : "next" },
+    h("span", { className: "label" }, label),
+    h("span", { className: "title" }, link.title),
+  );
 }
 
 /** Related articles fill their section when they arrive; the section stays hidden if they cannot. */
 function related(article) {
   const section = h("section", { className: "related", hidden: true }, h("h2", {}, "相关文章"));
-  const pairs = [["limit", 5], ["fields", "slug,title,author,published_at"]];
+  const pairs = [
+    ["limit", 5],
+    ["fields", "slug,title,author,published_at"],
+  ];
   getJson(`/articles/${encodeURIComponent(article.id)}/related`, pairs)
     .then(({ items }) => {
       const entries = items.map((item) =>
-        h("li", {}, h("a", { href: href.article(item.slug) }, item.title), " ", h("span", { className: "meta" }, ...dotted(item.author, when(item.published_at, true)))),
+        h(
+          "li",
+          {},
+          h("a", { href: href.article(item.slug) }, item.title),
+          " ",
+          h("span", { className: "meta" }, ...dotted(item.author, when(item.published_at, true))),
+        ),
       );
       section.append(h("ul", {}, ...entries));
       section.hidden = !items.length;
@@ -71,11 +96,23 @@ export async function article({ slug }, signal) {
   const node = h(
     "article",
     { className: "view article", ...(found.language && { lang: found.language }) },
-    h("header", { className: "article-head" }, categoryLinks(found), h("h1", {}, found.title), meta(found), credits(found)),
+    h(
+      "header",
+      { className: "article-head" },
+      categoryLinks(found),
+      h("h1", {}, found.title),
+      meta(found),
+      credits(found),
+    ),
     headerImage(found, body),
     body,
     media(found),
-    h("nav", { className: "neighbours", ariaLabel: "同一栏目" }, neighbour(found.newer, "← 较新", "newer"), neighbour(found.older, "较旧 →", "older")),
+    h(
+      "nav",
+      { className: "neighbours", ariaLabel: "同一栏目" },
+      neighbour(found.newer, "← 较新", "newer"),
+      neighbour(found.older, "较旧 →", "older"),
+    ),
     related(found),
   );
   return { title: found.title, node };

@@ -6,12 +6,22 @@ import { h } from "./dom.js";
 import { href } from "./routes.js";
 
 function countedLink(url, name, count) {
-  return h("a", { href: url }, h("span", { className: "name" }, name), h("span", { className: "count" }, String(count)));
+  return h(
+    "a",
+    { href: url },
+    h("span", { className: "name" }, name),
+    h("span", { className: "count" }, String(count)),
+  );
 }
 
 function tree(nodes) {
   const items = nodes.map((node) =>
-    h("li", {}, countedLink(href.category(node.slug), node.name, node.article_count), node.children.length ? tree(node.children) : null),
+    h(
+      "li",
+      {},
+      countedLink(href.category(node.slug), node.name, node.article_count),
+      node.children.length ? tree(node.children) : null,
+    ),
   );
   return h("ul", { className: "tree" }, ...items);
 }
@@ -28,13 +38,25 @@ export function fillNavigation() {
   const authors = document.getElementById("aside-authors");
   const topicsFilled = categoryTree().then(
     (nodes) => {
-      topics.append(h("a", { href: href.front() }, "最新"), ...nodes.map((node) => h("a", { href: href.category(node.slug) }, node.name)));
+      topics.append(
+        h("a", { href: href.front() }, "最新"),
+        ...nodes.map((node) => h("a", { href: href.category(node.slug) }, node.name)),
+      );
       categories.append(tree(nodes));
     },
     (error) => failed(categories, error),
   );
   authorList().then(
-    (list) => authors.append(h("ul", { className: "tree" }, ...list.map((author) => h("li", {}, countedLink(href.author(author.name), author.name, author.article_count))))),
+    (list) =>
+      authors.append(
+        h(
+          "ul",
+          { className: "tree" },
+          ...list.map((author) =>
+            h("li", {}, countedLink(href.author(author.name), author.name, author.article_count)),
+          ),
+        ),
+      ),
     (error) => failed(authors, error),
   );
   return topicsFilled;

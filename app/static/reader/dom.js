@@ -42,18 +42,27 @@ export function when(iso, short = false) {
 /** Children separated by " · ", for meta lines. */
 export function dotted(...parts) {
   const kept = parts.filter(Boolean);
-  return kept.flatMap((part, index) => (index ? [h("span", { className: "dot", ariaHidden: "true" }, " · "), part] : [part]));
+  return kept.flatMap((part, index) =>
+    index ? [h("span", { className: "dot", ariaHidden: "true" }, " · "), part] : [part],
+  );
 }
 
-/** What the reader shows instead of a view it could not build: what happened and what to do. */
+/** What the reader shows instead of a view it could not build: what happened and what to do (`retry`
+ * is offered when trying again may help: the server was unreachable or failed). */
 export function notice(error, retry) {
   const title = error.status === 0 ? "无法连接到服务器" : error.status === 404 ? "没有找到" : "出错了";
   const actions = h("p", { className: "notice-actions" });
-  if (retry) {
+  if (error.status === 0 || error.status >= 500) {
     const button = h("button", { type: "button" }, "重试");
     button.addEventListener("click", retry);
     actions.append(button, " ");
   }
   actions.append(h("a", { href: href.front() }, "返回首页"));
-  return h("div", { className: "notice", role: "alert" }, h("h1", {}, title), h("p", {}, error.message), actions);
+  return h(
+    "div",
+    { className: "notice", role: "alert" },
+    h("h1", {}, title),
+    h("p", {}, error.message),
+    actions,
+  );
 }

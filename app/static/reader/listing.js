@@ -25,6 +25,7 @@ export function card(item) {
   const picture = item.image
     ? h("a", { className: "card-image", href: href.article(item.slug), tabIndex: -1 }, image(item.image))
     : null;
+  picture?.firstChild.addEventListener("error", () => picture.remove()); // decoration lost, not a hole
   return h("article", { className: "card" }, body, picture);
 }
 
@@ -57,7 +58,9 @@ function moreButton(path, pairs, cursor, cards) {
 export async function listing(path, pairs, signal) {
   const page = await getJson(path, pairs, signal);
   const cards = h("div", { className: "cards" }, ...page.items.map(card));
-  const tail = page.next_cursor ? moreButton(path, pairs, page.next_cursor, cards) : endOfList(page.items.length);
+  const tail = page.next_cursor
+    ? moreButton(path, pairs, page.next_cursor, cards)
+    : endOfList(page.items.length);
   return { page, node: h("section", { className: "listing" }, cards, tail) };
 }
 
@@ -78,11 +81,15 @@ export function facets(page, params) {
       const chosen = params.getAll(name);
       const links = page.facets[name].slice(0, 12).map((value) => {
         const active = chosen.includes(value.value);
-        const pairs = [...params].filter(([key, kept]) => !(key === name && kept === value.value) && key !== "cursor");
+        const pairs = [...params].filter(([key, kept]) => !(key === name && kept === value.value));
         if (!active) pairs.push([name, value.value]);
         return h(
           "a",
-          { className: active ? "chip active" : "chip", href: href.front(pairs), ariaCurrent: active ? "true" : null },
+          {
+            className: active ? "chip active" : "chip",
+            href: href.front(pairs),
+            ariaCurrent: active ? "true" : null,
+          },
           text(value),
           h("span", { className: "count" }, String(value.count)),
         );

@@ -2,6 +2,7 @@
 // render the view it names, so reload, deep links and back/forward all work. Views already seen are kept
 // (with the pages "more" added, and their scroll position), so going back is instant.
 
+import { ApiError } from "./api.js";
 import { fillNavigation } from "./aside.js";
 import { article } from "./article.js";
 import { notice } from "./dom.js";
@@ -44,7 +45,13 @@ async function render(url, route, controller) {
     const { node, title } = await VIEWS[route.view](route, controller.signal);
     if (!controller.signal.aborted) display(node, `${title} · ${SITE}`, true);
   } catch (error) {
-    if (!controller.signal.aborted) display(notice(error, () => show(url)), `出错了 · ${SITE}`, false);
+    if (controller.signal.aborted) return;
+    if (!(error instanceof ApiError)) console.error(error); // the reader's own bug: say so where it shows
+    display(
+      notice(error, () => show(url)),
+      `出错了 · ${SITE}`,
+      false,
+    );
   }
 }
 
@@ -71,6 +78,7 @@ function keepCurrent() {
 }
 
 function go(url) {
+  if (keyOf(url) === keyOf(current)) return show(url); // the same view again: fresh, not a new entry
   history.replaceState({ scroll: window.scrollY }, ""); // where a reload of this entry returns to
   keepCurrent();
   history.pushState(null, "", url);
@@ -79,7 +87,8 @@ function go(url) {
 
 document.addEventListener("click", (event) => {
   const link = event.target.closest("a[href]");
-  if (!link || event.defaultPrevented || event.button !== 0 || link.target || link.hasAttribute("download")) return;
+  if (!link || event.defaultPrevented || event.button !== 0 || link.target || link.hasAttribute("download"))
+    return;
   if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   const url = new URL(link.href);
   if (!isReaderUrl(url)) return;

@@ -34,7 +34,8 @@ function segments(path) {
 /** The view for a URL: {view, ...its parameters}. A single segment is an article's slug (as in feeds). */
 export function routeOf(url) {
   const path = url.pathname.slice(root.length);
-  if (path === "/" || path === "/read/" || path === "/read") return { view: "front", params: url.searchParams };
+  if (path === "/" || path === "/read/" || path === "/read")
+    return { view: "front", params: url.searchParams };
   const parts = path.startsWith("/read/") ? segments(path.slice("/read/".length)) : null;
   if (parts?.length === 2 && parts[0] === "category" && parts[1]) return { view: "category", slug: parts[1] };
   if (parts?.length === 2 && parts[0] === "author" && parts[1]) return { view: "author", name: parts[1] };

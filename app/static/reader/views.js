@@ -10,13 +10,15 @@ function heading(text, ...after) {
   return h("header", { className: "view-head" }, h("h1", {}, text), ...after);
 }
 
-/** Chips for the category and author filters in the URL, each a link that drops it. */
-function activeFilters(params) {
+/** Chips for the category and author filters in the URL, each a link that drops it; a category is named
+ * by its label in the facets. */
+function activeFilters(params, page) {
   const chosen = [...params].filter(([name]) => name === "category" || name === "author");
   if (!chosen.length) return null;
   const chips = chosen.map(([name, value]) => {
     const rest = [...params].filter(([key, kept]) => !(key === name && kept === value));
-    return h("a", { className: "chip active", href: href.front(rest), title: "去掉这个筛选" }, value, " ×");
+    const label = page.facets?.[name]?.find((facet) => facet.value === value)?.label || value;
+    return h("a", { className: "chip active", href: href.front(rest), title: "去掉这个筛选" }, label, " ×");
   });
   return h("p", { className: "filters" }, "筛选：", ...chips);
 }
@@ -24,12 +26,17 @@ function activeFilters(params) {
 /** Newest articles; with `q`, the search: highlights, facets and the total. */
 export async function front({ params }, signal) {
   const q = (params.get("q") || "").trim();
-  const pairs = [["limit", PAGE_SIZE], ["q", q]];
-  for (const name of ["category", "author"]) pairs.push(...params.getAll(name).map((value) => [name, value]));
-  if (q) pairs.push(["facets", "category,author"]);
+  const filters = ["category", "author"].flatMap((name) => params.getAll(name).map((value) => [name, value]));
+  const pairs = [["limit", PAGE_SIZE], ["q", q], ...filters];
+  if (q || filters.length) pairs.push(["facets", "category,author"]); // ways to refine what was asked
   const { page, node } = await listing("/articles", pairs, signal);
   const title = q ? `搜索：${q}` : "最新文章";
-  const head = heading(title, total(page, q ? "找到" : "共"), activeFilters(params), facets(page, params));
+  const head = heading(
+    title,
+    total(page, q ? "找到" : "共"),
+    activeFilters(params, page),
+    facets(page, params),
+  );
   return { title, node: h("div", { className: "view" }, head, node) };
 }
 
@@ -54,7 +61,12 @@ export async function category({ slug }, signal) {
   ]);
   const found = findCategory(tree, slug);
   const children = found?.children.map((child) =>
-    h("a", { className: "chip", href: href.category(child.slug) }, child.name, h("span", { className: "count" }, String(child.article_count))),
+    h(
+      "a",
+      { className: "chip", href: href.category(child.slug) },
+      child.name,
+      h("span", { className: "count" }, String(child.article_count)),
+    ),
   );
   const head = heading(
     found?.name || slug,
@@ -69,12 +81,27 @@ export async function category({ slug }, signal) {
 export async function author({ name }, signal) {
   const [authors, { page, node }] = await Promise.all([
     authorList().catch(() => []),
-    listing("/articles", [["limit", PAGE_SIZE], ["author", name]], signal),
+    listing(
+      "/articles",
+      [
+        ["limit", PAGE_SIZE],
+        ["author", name],
+      ],
+      signal,
+    ),
   ]);
   const found = authors.find((candidate) => candidate.name === name || candidate.slug === name);
   if (!found && !page.items.length) throw new ApiError(`没有来源“${name}”的文章。`, 404);
   const title = found?.name || name;
-  return { title, node: h("div", { className: "view" }, heading(title, h("p", { className: "kicker" }, "来源"), total(page)), node) };
+  return {
+    title,
+    node: h(
+      "div",
+      { className: "view" },
+      heading(title, h("p", { className: "kicker" }, "来源"), total(page)),
+      node,
+    ),
+  };
 }
 
 /** A reader URL that names no view. */
