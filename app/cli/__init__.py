@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from app.cli.database import load_settings, open_database
+from app.cli.export import Format as ExportFormat
 from app.cli.statuses import SUMMARY, GuardedGroup, Status
 from app.cli.terminal import console, stdout
 from app.store.engine import make_engine
@@ -194,6 +195,56 @@ def check() -> None:
     if problems:
         raise typer.Exit(Status.DATABASE)
     console.print("ok: the database passed every check.")
+
+
+@cli.command(
+    epilog="Exit status: 0 when every article was written, 2 for a usage error, 3 when the database cannot "
+    "be used, 130 when interrupted."
+)
+def export(
+    form: Annotated[
+        ExportFormat,
+        typer.Option("--format", help="jsonl: one detail object per line; csv: one row each, lists as JSON."),
+    ] = ExportFormat.JSONL,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", dir_okay=False, help="Write to this file (whole, or not at all)."),
+    ] = None,
+    category: Annotated[
+        list[str] | None, typer.Option(help="Category name or slug; repeat for any of several.")
+    ] = None,
+    author: Annotated[
+        list[str] | None, typer.Option(help="Author name or slug; repeat for any of several.")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(help="Published at or after: ISO date or datetime, UTC unless it has an offset."),
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="Published before: ISO date or datetime.")] = None,
+    q: Annotated[str | None, typer.Option("--q", help="Full-text search, as the API's q.")] = None,
+) -> None:
+    """Write every article (or those the listing filters select), in the detail shape, by id."""
+    from sqlalchemy.orm import Session
+
+    from app.cli.export import destination, moment, search, silence_stdout, write
+    from app.query.export import export_articles
+    from app.query.filters import ArticleFilters
+
+    filters = ArticleFilters(
+        categories=category or (),
+        authors=author or (),
+        since=moment(since) if since else None,
+        until=moment(until) if until else None,
+    )
+    query = search(q)
+    engine = open_database(load_settings(), migrate_embedded=False)
+    try:
+        with Session(engine) as session, destination(output) as out:
+            count = write(export_articles(session=session, filters=filters, search=query), out, form)
+    except BrokenPipeError:  # the reader stopped reading (`| head`): like any Unix tool, stop quietly
+        silence_stdout()
+        raise typer.Exit(Status.OK) from None
+    console.print(f"Exported {count:,} articles.")
 
 
 def main() -> None:
