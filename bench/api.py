@@ -21,12 +21,10 @@ bench/RESULTS.md, newest first.
 """
 
 import argparse
-import json
 import math
 import os
 import random
 import shutil
-import signal
 import sqlite3
 import statistics
 import subprocess
@@ -35,7 +33,6 @@ import time
 import urllib.error
 import urllib.parse
 from collections.abc import Sequence
-from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +40,7 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import api_overload  # noqa: E402  (sibling scripts)
+import api_servers  # noqa: E402
 import api_workloads as workloads  # noqa: E402
 from api_report import (  # noqa: E402
     Load,
@@ -52,6 +50,7 @@ from api_report import (  # noqa: E402
     hot_targets_table,
     write_results,
 )
+from api_servers import Served, Servers, start_all  # noqa: E402
 from api_workloads import (  # noqa: E402
     CACHE_OFF,
     CEILING,
@@ -70,17 +69,14 @@ from api_workloads import (  # noqa: E402
     Key,
 )
 from common import (  # noqa: E402
-    ARTICLES_CLI,
     BENCH,
     CACHE_ROOT,
     Measure,
     corpus,
     fetch,
-    free_port,
     require_cli,
     reset,
     run_articles,
-    server,
     source_version,
     wrk,
 )
@@ -104,24 +100,6 @@ class Target:
             return [self.url]
         chosen = random.Random(0).sample(self.paths.paths, min(count, self.paths.size))
         return [self.url + path for path in chosen]
-
-
-Processes = dict[str, "subprocess.Popen[bytes]"]  # by host:port
-
-
-@dataclass
-class Served:
-    """The base URL of each server, and their processes."""
-
-    ours: str
-    cache_off: str
-    two_workers: str
-    minimal: str
-    ceiling: str
-    ceiling_bytes: int
-    datasette: str | None
-    datasette_file: Path | None
-    processes: Processes
 
 
 def fetch_checked(url: str) -> bytes:
@@ -166,71 +144,6 @@ def database(articles: int, seed: int, given_url: str | None) -> str:
     with sqlite3.connect(path) as connection:  # fold the WAL in: Datasette opens the file immutable
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return url
-
-
-def serve(
-    stack: ExitStack, processes: Processes, command: list[str], ready_path: str, log: Path, **env: str
-) -> str:
-    """Start `command` (its port appended) as a server; its base URL, its process kept in `processes`."""
-    base = f"http://127.0.0.1:{free_port()}"
-    command = [*command, "--port", base.split(":")[-1]]
-    process = stack.enter_context(server(command, ready_url=base + ready_path, log=log, env=env))
-    processes[urllib.parse.urlsplit(base).netloc] = process
-    return base
-
-
-def start_servers(
-    stack: ExitStack, database_url: str, datasette: Path | None, logs: Path, detail_path: str
-) -> Served:
-    """Start ours three times (default; cache off; two workers), Datasette (unless None), the minimal
-    endpoint and the bare ASGI app."""
-    processes: Processes = {}
-    ours_command, env = [str(ARTICLES_CLI), "serve"], {"DATABASE_URL": database_url}
-    ours = serve(stack, processes, ours_command, "/readyz", logs / "ours.log", **env)
-    cache_off = serve(
-        stack, processes, ours_command, "/readyz", logs / "ours-cache-off.log", **env, RESPONSE_CACHE_SIZE="0"
-    )
-    two = serve(stack, processes, [*ours_command, "--workers", "2"], "/readyz", logs / "ours-2.log", **env)
-    theirs, db_path = None, None
-    if datasette is not None:
-        db_path = Path(make_url(database_url).database or "")
-        command = [str(datasette), "serve", "--immutable", str(db_path), "--host", "127.0.0.1"]
-        theirs = serve(stack, processes, command, "/-/versions.json", logs / "datasette.log")
-    uvicorn = [sys.executable, "-m", "uvicorn", "--app-dir", str(BENCH), "--workers", "1", "--no-access-log"]
-    uvicorn += ["--log-level", "warning", "--host", "127.0.0.1"]
-    fields = ",".join(json.loads(fetch(ours + detail_path)))  # the detail's fields, in the API's order
-    minimal = serve(
-        stack,
-        processes,
-        [*uvicorn, "minimal:app"],
-        detail_path,
-        logs / "minimal.log",
-        MINIMAL_DATABASE_URL=database_url,
-        MINIMAL_FIELDS=fields,
-    )
-    size = len(fetch(f"{ours}/articles?count=false"))
-    ceiling = serve(
-        stack,
-        processes,
-        [*uvicorn, "--lifespan", "off", "ceiling:app"],
-        "/",
-        logs / "ceiling.log",
-        CEILING_BYTES=str(size),
-    )
-    return Served(ours, cache_off, two, minimal, ceiling, size, theirs, db_path, processes)
-
-
-def exit_note(process: "subprocess.Popen[bytes] | None") -> str:
-    """How a server's process ended, or nothing while it runs."""
-    if process is None:
-        return ""
-    try:
-        process.wait(2)  # a server that just failed may take a moment to be reaped
-    except subprocess.TimeoutExpired:
-        return ""
-    code = process.returncode
-    how = f"signal {signal.Signals(-code).name}" if code < 0 else f"status {code}"
-    return f"; its process exited with {how}"
 
 
 def hot_targets(served: Served, articles: int) -> dict[Key, Target]:
@@ -308,13 +221,12 @@ def check_minimal(served: Served, details: workloads.PathSet) -> None:
 
 
 def measure_all(
-    targets: dict[Key, Target], args: argparse.Namespace, processes: Processes, problems: list[str]
+    targets: dict[Key, Target], args: argparse.Namespace, servers: Servers, problems: list[str]
 ) -> dict[Key, list[Measure]]:
     """Every workload of every server in turn, once per run, so drifting load spreads over all of them. A
-    server that does not recover after a measurement, or that wrk cannot reach, goes into `problems` (and
-    is not waited for again)."""
+    server that does not recover after a measurement, or that wrk cannot reach, goes into `problems` and is
+    restarted."""
     results: dict[Key, list[Measure]] = {key: [] for key in targets}
-    broken: set[str] = set()
     for run in range(1, args.runs + 1):
         for key, target in targets.items():
             measure, problem = measure_one(target, args)
@@ -324,15 +236,12 @@ def measure_all(
                 f"run {run}: {key[0]:7} {key[1]:24} {key[2]:24} {measure.rps:7.0f} req/s"
                 f"  p50 {measure.p50_ms:6.1f} ms  p99 {measure.p99_ms:6.1f} ms{errors}"
             )
-            host = urllib.parse.urlsplit(target.url).netloc
-            if host in broken:
-                continue
             problem = problem or settle(target.sample(1)[0])
             if problem:
-                broken.add(host)
-                problem += exit_note(processes.get(host))
+                problem += servers.exit_note(target.url)
                 problems.append(f"after run {run}'s {key[0]} {key[1]} on {key[2]}, {problem}")
-                print(f"problem: {problems[-1]}")
+                print(f"problem: {problems[-1]}; restarting it")
+                servers.restart(target.url)
     return results
 
 
@@ -347,7 +256,7 @@ def measure_one(target: Target, args: argparse.Namespace) -> tuple[Measure, str 
         return Measure(0.0, math.inf, math.inf, 0, 0), f"wrk failed: {_last_line(error)}"
 
 
-def settle(url: str, timeout: float = 120) -> str | None:
+def settle(url: str, timeout: float = 30) -> str | None:
     """Wait until `url` answers 200, or say what it answered: a server still working off the requests wrk
     left behind would slow down the next measurement, and one more request returns once the queue ahead of
     it is done (or is refused with a 503 while the queue is full, and asked again)."""
@@ -374,25 +283,23 @@ def medians(runs: list[Measure]) -> Measure:
     )
 
 
-def run_overload(served: Served, search: workloads.PathSet, args: argparse.Namespace) -> list[str]:
+def run_overload(
+    served: Served, servers: Servers, search: workloads.PathSet, args: argparse.Namespace
+) -> list[str]:
     """The overload run on our cache-off server, as Markdown lines (none when skipped)."""
     if not args.overload_seconds:
         return []
     print(f"overload: wrk -c{args.overload_connections} -d{args.overload_seconds:g}s on cold searches")
-    process = served.processes[urllib.parse.urlsplit(served.cache_off).netloc]
-    lines = ["", "### Overload", ""]
-    if exit_note(process):
-        return [*lines, f"Not measured: the cache-off server had stopped{exit_note(process)}."]
+    url, lines = served.cache_off, ["", "### Overload", ""]
     try:
         run = api_overload.overload(
-            served.cache_off, search.file, process.pid, args.overload_connections, args.overload_seconds
+            url, search.file, servers.pid(url), args.overload_connections, args.overload_seconds
         )
     except subprocess.CalledProcessError as error:
-        return [*lines, f"Not measured: wrk failed ({_last_line(error)}){exit_note(process)}."]
+        return [*lines, f"Not measured: wrk failed ({_last_line(error)}){servers.exit_note(url)}."]
     lines += api_overload.report(run)
-    if exit_note(process):
-        lines += ["", f"The server did not survive the run{exit_note(process)}."]
-    return lines
+    ended = servers.exit_note(url)
+    return lines + (["", f"The server did not survive the run{ended}."] if ended else [])
 
 
 def _last_line(error: subprocess.CalledProcessError) -> str:
@@ -417,8 +324,8 @@ def benchmark(args: argparse.Namespace, database_url: str, datasette: Path | Non
     shutil.rmtree(LOGS, ignore_errors=True)
     LOGS.mkdir(parents=True)
     print(f"server logs and path sets: {LOGS}")
-    with ExitStack() as servers:
-        served = start_servers(servers, database_url, datasette, LOGS, workloads.detail_paths(sample.ids)[0])
+    with api_servers.running() as servers:
+        served = start_all(servers, database_url, datasette, LOGS, workloads.detail_paths(sample.ids)[0])
         try:
             targets = hot_targets(served, args.articles) | cold_targets(served, sample, LOGS, args.seed)
         except OSError as error:  # urllib's errors included
@@ -430,10 +337,9 @@ def benchmark(args: argparse.Namespace, database_url: str, datasette: Path | Non
         assert details is not None and search is not None
         check_minimal(served, details)
         problems: list[str] = []
-        results = {
-            key: medians(runs) for key, runs in measure_all(targets, args, served.processes, problems).items()
-        }
-        return Run(targets, results, problems, run_overload(served, search, args))
+        measured = measure_all(targets, args, servers, problems)
+        overload = run_overload(served, servers, search, args)
+    return Run(targets, {key: medians(runs) for key, runs in measured.items()}, problems, overload)
 
 
 def record(args: argparse.Namespace, command: str, backend: str, loads: list[Load], run: Run) -> list[str]:

@@ -141,6 +141,21 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float, lo
     sys.exit(f"no answer from {url} within {timeout:.0f}s:\n{log.read_text()}")
 
 
+def launch(
+    command: Sequence[str], *, log: Path, env: Mapping[str, str] | None = None, append: bool = False
+) -> subprocess.Popen[bytes]:
+    """Start a server in its own process group (so stop() ends its children too), its output going to
+    `log`, which `append` keeps (a restarted server's log goes on)."""
+    with log.open("ab" if append else "wb") as output:
+        return subprocess.Popen(
+            command,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,
+        )
+
+
 @contextmanager
 def server(
     command: Sequence[str],
@@ -151,14 +166,7 @@ def server(
     timeout: float = 120,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run a server (its own process group, output to `log`) while the block runs; always stop it."""
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            command,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, **(env or {})},
-            start_new_session=True,  # its own process group: stop() ends its children too
-        )
+    process = launch(command, log=log, env=env)
     try:
         wait_until_up(ready_url, process, timeout, log)
         yield process
