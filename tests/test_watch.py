@@ -3,6 +3,7 @@ slowly and deleted while it runs reach the database (and the API) within seconds
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -13,8 +14,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from app.ingest.runner import Options, ingest_changes
 from app.store.tables import ARTICLE
-from tests.conftest import ARTICLES_CLI, post_text
+from tests.conftest import ARTICLES_CLI, UTC_ZONE, post_text
 
 CATEGORIES = "\n - 科技\n - 来源\n - 快讯"
 
@@ -86,3 +88,17 @@ def test_watch_loads_what_changes_while_it_runs_and_the_api_serves_it(
     totals = {name: sum(load[name] for load in loads[1:]) for name in ("added", "updated", "pruned")}
     assert totals == {"added": 3, "updated": 2, "pruned": 1}, loads
     assert (tmp_path / "err").read_text().splitlines()[-1].startswith("stopped watching after ")
+
+
+def test_a_deleted_folder_is_pruned_but_a_root_that_went_is_not(tmp_path: Path, engine: Engine) -> None:
+    posts = tmp_path / "posts"
+    for name in ("keep/a.md", "gone/b.md", "gone/deeper/c.md"):
+        _post(posts, name, name)
+    options = Options(UTC_ZONE, prune=True, jobs=1)
+    ingest_changes([posts], [str(posts)], engine=engine, options=options)  # the root's folders, walked
+    assert _titles(engine) == {"keep/a.md", "gone/b.md", "gone/deeper/c.md"}
+    shutil.rmtree(posts / "gone")
+    assert ingest_changes([posts], [str(posts / "gone")], engine=engine, options=options).pruned == 2
+    posts.rename(tmp_path / "unmounted")
+    assert ingest_changes([posts], [str(posts)], engine=engine, options=options).pruned == 0
+    assert _titles(engine) == {"keep/a.md"}

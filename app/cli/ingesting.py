@@ -72,7 +72,7 @@ def status(report: IngestReport) -> Status:
     did not."""
     if report.interrupted:
         raise Interrupted(f"interrupted: committed {counts(report)}; run the same command again to finish")
-    return Status.FILES_FAILED if report.failures else Status.OK
+    return Status.FAILED if report.failures else Status.OK
 
 
 def _refresh_search_index(engine: Engine) -> None:

@@ -25,7 +25,7 @@ class Status(IntEnum):
     """What the exit status of a command says."""
 
     OK = 0
-    FILES_FAILED = 1
+    FAILED = 1  # some files failed to load; or an unexpected error (a bug), which its line says
     USAGE = 2
     DATABASE = 3
     INTERRUPTED = 130
@@ -70,7 +70,7 @@ def explain(exc: BaseException) -> tuple[Status, str]:
         return Status.DATABASE, str(exc)
     if isinstance(exc, SQLAlchemyError):
         return Status.DATABASE, _database_line(exc)
-    return Status.FILES_FAILED, f"unexpected error: {type(exc).__name__}: {first_line(exc)}: {DEBUG_HINT}"
+    return Status.FAILED, f"unexpected error: {type(exc).__name__}: {first_line(exc)}: {DEBUG_HINT}"
 
 
 def _database_line(exc: SQLAlchemyError) -> str:

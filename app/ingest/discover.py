@@ -55,13 +55,16 @@ def discover(paths: Iterable[Path]) -> Iterator[SourceFile]:
 
 def locate(roots: Sequence[Path], paths: Iterable[str]) -> tuple[list[SourceFile], list[str]]:
     """The `.md` files at these paths (and below those that are folders), keyed as `discover` keys them
-    from `roots`, and the paths that no longer exist."""
+    from `roots`, and the paths below a root folder that no longer exist (a root that went, an unmounted
+    share perhaps, is not taken for deleted posts)."""
     given = [Path(os.path.abspath(root)) for root in roots]
+    inside = tuple(str(root) + os.sep for root in given if root.is_dir())
     found: dict[str, SourceFile] = {}
     missing: list[str] = []
     for path in dict.fromkeys(paths):
         if not os.path.lexists(path):
-            missing.append(path)
+            if path.startswith(inside):
+                missing.append(path)
             continue
         for file in _walk(path) if os.path.isdir(path) else [path]:
             source = _source(file, given)
