@@ -351,9 +351,7 @@ def record(args: argparse.Namespace, command: str, backend: str, loads: list[Loa
     section = describe(args, command, backend, loads, notes)
     if backend != "sqlite":
         section.append("- Datasette skipped: it serves SQLite files only.")
-    section += [
-        f"- Problem: {problem}; later figures of that server suffer from it." for problem in run.problems
-    ]
+    section += [f"- Problem: {problem}; it was restarted." for problem in run.problems]
     sizes = {key: str(target.paths.size) if target.paths else "1" for key, target in targets.items()}
     hot = {key: m for key, m in results.items() if key[0] == HOT}
     cold = {key: m for key, m in results.items() if key[0] != HOT}
