@@ -21,6 +21,7 @@ from app.api import (
     reader,
 )
 from app.api.conditional import ConditionalGetMiddleware
+from app.api.deps import Database
 from app.api.head import HeadMiddleware
 from app.api.overload import OverloadMiddleware
 from app.api.request_log import REQUEST_ID_HEADER, RequestContextMiddleware
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine or make_engine(
         settings.database_url, settings, statement_timeout_ms=settings.statement_timeout_ms
     )
+    app.state.database = Database(app.state.engine)
     errors.install(app)
     checked = [Depends(known_parameters.reject_unknown_parameters)]
     for module in (articles, categories, authors, feeds):

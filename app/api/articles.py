@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from app.api.conditional import http_date
-from app.api.deps import SessionDep
+from app.api.deps import DatabaseDep
 from app.api.fields import DetailFields, FieldSet, Formats, SummaryFields, detail_include
 from app.api.listing import INVALID, NOT_FOUND, FiltersDep, listing_response
 from app.api.paging import PagingDep
@@ -31,16 +31,18 @@ MAX_RELATED = 20
     summary="List or search articles",
     operation_id="listArticles",
 )
-def articles(
+async def articles(
     request: Request,
-    session: SessionDep,
+    database: DatabaseDep,
     paging: PagingDep,
     filters: FiltersDep,
     search: SearchDep,
     fields: SummaryFields,
 ) -> Response:
     """Article summaries (no body): newest first (undated last), or by relevance with `q`."""
-    return listing_response(request, session, filters, paging, search, fields)
+    return await database.read(
+        lambda session: listing_response(request, session, filters, paging, search, fields)
+    )
 
 
 def _detail(
@@ -64,15 +66,16 @@ def _detail(
     summary="One article with its clean body",
     operation_id="getArticle",
 )
-def article(
-    session: SessionDep,
+async def article(
+    database: DatabaseDep,
     article_id: Annotated[str, Path(description="The article's id.", max_length=64)],
     fields: DetailFields,
     formats: Formats,
 ) -> Response:
     """The article's metadata, clean text, paragraphs, sanitized HTML, images, media and neighbours."""
     missing = f"No article with id {article_id!r}."
-    return _detail(session, ARTICLE.c.id == article_id, missing, fields, formats)
+    where = ARTICLE.c.id == article_id
+    return await database.read(lambda session: _detail(session, where, missing, fields, formats), quick=True)
 
 
 @router.get(
@@ -82,14 +85,15 @@ def article(
     summary="One article, found by its slug",
     operation_id="getArticleBySlug",
 )
-def article_by_slug(
-    session: SessionDep,
+async def article_by_slug(
+    database: DatabaseDep,
     slug: Annotated[str, Path(description="The article's slug (unique).", max_length=300)],
     fields: DetailFields,
     formats: Formats,
 ) -> Response:
     """The same article, body, headers and `fields` as `/articles/{id}`, found by slug."""
-    return _detail(session, ARTICLE.c.slug == slug, f"No article with slug {slug!r}.", fields, formats)
+    where, missing = ARTICLE.c.slug == slug, f"No article with slug {slug!r}."
+    return await database.read(lambda session: _detail(session, where, missing, fields, formats), quick=True)
 
 
 @router.get(
@@ -99,8 +103,8 @@ def article_by_slug(
     summary="The articles most like one article",
     operation_id="listRelatedArticles",
 )
-def related(
-    session: SessionDep,
+async def related(
+    database: DatabaseDep,
     article_id: Annotated[str, Path(description="The article's id.", max_length=64)],
     fields: SummaryFields,
     limit: Annotated[
@@ -109,7 +113,9 @@ def related(
 ) -> Response:
     """Summaries of the articles whose text is most similar (its most distinctive terms, ranked), best
     first; the article itself is never among them."""
-    found = related_articles(session=session, article_id=article_id, limit=limit)
+    found = await database.read(
+        lambda session: related_articles(session=session, article_id=article_id, limit=limit)
+    )
     if found is None:
         raise HTTPException(status_code=404, detail=f"No article with id {article_id!r}.")
     include = {"items": {"__all__": set(fields)}} if fields is not None else None

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from app.api.deps import SessionDep
+from app.api.deps import DatabaseDep
 from app.query.authors import list_authors
 from app.query.schemas import Author
 
@@ -15,6 +15,6 @@ router = APIRouter(tags=["authors"])
     summary="Every author with its article count",
     operation_id="listAuthors",
 )
-def authors(session: SessionDep) -> list[Author]:
+async def authors(database: DatabaseDep) -> list[Author]:
     """Authors by article count (most first, then by name); `author` filters take the name or the slug."""
-    return list_authors(session=session)
+    return await database.read(lambda session: list_authors(session=session))

@@ -4,8 +4,9 @@ from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Request, Response
+from sqlalchemy.orm import Session
 
-from app.api.deps import SessionDep
+from app.api.deps import DatabaseDep
 from app.api.fields import SummaryFields
 from app.api.listing import INVALID, NOT_FOUND, FiltersDep, listing_response
 from app.api.paging import PagingDep
@@ -22,9 +23,9 @@ router = APIRouter(tags=["categories"])
     summary="The category tree with article counts",
     operation_id="listCategories",
 )
-def categories(session: SessionDep) -> list[CategoryNode]:
+async def categories(database: DatabaseDep) -> list[CategoryNode]:
     """Top categories with their sources and feeds nested below; a count includes all descendants."""
-    return category_tree(session=session)
+    return await database.read(lambda session: category_tree(session=session))
 
 
 @router.get(
@@ -34,9 +35,9 @@ def categories(session: SessionDep) -> list[CategoryNode]:
     summary="List or search the articles of one category",
     operation_id="listCategoryArticles",
 )
-def category_articles(
+async def category_articles(
     request: Request,
-    session: SessionDep,
+    database: DatabaseDep,
     slug: Annotated[
         str,
         Path(
@@ -50,10 +51,15 @@ def category_articles(
     fields: SummaryFields,
 ) -> Response:
     """Like /articles, restricted to this category and its descendants (other filters combine with it)."""
-    found = find_category(session=session, value=slug)
-    if found.slug is None:
-        raise HTTPException(status_code=404, detail=_not_found(slug, found.candidates))
-    return listing_response(request, session, replace(filters, within=found.slug), paging, search, fields)
+
+    def listing(session: Session) -> Response:
+        found = find_category(session=session, value=slug)
+        if found.slug is None:
+            raise HTTPException(status_code=404, detail=_not_found(slug, found.candidates))
+        within = replace(filters, within=found.slug)
+        return listing_response(request, session, within, paging, search, fields)
+
+    return await database.read(listing)
 
 
 def _not_found(value: str, candidates: tuple[str, ...]) -> str:

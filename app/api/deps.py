@@ -1,26 +1,46 @@
-"""Dependencies shared by the routes."""
+"""Dependencies shared by the routes: the database, as each request reaches it."""
 
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from app.store.backends import backend_of
+
+T = TypeVar("T")
 
 
-async def get_session(request: Request) -> AsyncIterator[Session]:
-    """A session on the app's engine for the length of one request.
-
-    A coroutine, so that FastAPI neither hops to a worker thread to open it nor needs one to close it: a
-    request abandoned over its time budget is cancelled, and a thread is then no longer given to clean-up
-    code, which left its connection checked out, in a transaction. Opening a session does no I/O; closing
-    it gives the connection back."""
-    engine: Engine = request.app.state.engine
-    session = Session(engine)
-    try:
-        yield session
-    finally:
-        session.close()
+def _in_session(engine: Engine, work: Callable[[Session], T]) -> T:
+    with Session(engine) as session:
+        return work(session)
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+class Database:
+    """Runs a request's reads, each with a session of its own that is closed where it was used.
+
+    The routes are coroutines, so FastAPI hands nothing to a worker thread by itself; reads go to one here
+    when they may take a while. A session opened and closed in the thread that uses it cannot be left behind
+    when a request is abandoned (over its time budget, or its client gone) while its thread still runs."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.embedded = backend_of(engine).embedded
+
+    async def read(self, work: Callable[[Session], T], *, quick: bool = False) -> T:
+        """`work(session)`'s result. `quick` work (a row or two by key) on the embedded database runs on the
+        event loop: it takes microseconds, and the hop to a thread and back would cost more than it."""
+        if quick and self.embedded:
+            return _in_session(self.engine, work)
+        return await run_in_threadpool(_in_session, self.engine, work)
+
+
+async def get_database(request: Request) -> Database:
+    """The app's database (made once, with the app)."""
+    database: Database = request.app.state.database
+    return database
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]

@@ -20,7 +20,7 @@ from annotated_types import Ge, Le
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from app.api.deps import SessionDep
+from app.api.deps import DatabaseDep
 from app.api.links import public_base, public_url
 from app.api.listing import INVALID, FiltersDep
 from app.api.params import DIGITS
@@ -221,10 +221,13 @@ def _route(name: str, summary: str, operation_id: str) -> None:
         name=f"feed_{name.replace('.', '_')}",
         operation_id=operation_id,
     )
-    def feed(request: Request, session: SessionDep, filters: FiltersDep, limit: FeedLimit = None) -> Response:
+    async def feed(
+        request: Request, database: DatabaseDep, filters: FiltersDep, limit: FeedLimit = None
+    ) -> Response:
         """The newest articles (same filters as /articles) with their HTML bodies, each linking to its page
         for people (PUBLIC_SITE_URL, else the reader page /read/{slug})."""
-        return Response(render(_feed(request, session, filters, limit)), media_type=media_type)
+        found = await database.read(lambda session: _feed(request, session, filters, limit))
+        return Response(render(found), media_type=media_type)
 
 
 _route("atom.xml", "Atom feed of the newest articles", "getAtomFeed")
