@@ -117,3 +117,27 @@ def test_inspect_reports_an_unreadable_file(write_post: WritePost) -> None:
     result = runner.invoke(cli, ["inspect", str(write_post("bad.md", raw=""))])
     assert result.exit_code == 1
     assert "empty file" in result.output
+
+
+def test_inspect_gives_the_id_ingest_gives_a_file_without_categories(
+    write_post: WritePost, tmp_path: Path
+) -> None:
+    from sqlalchemy import select
+
+    from app.ingest.runner import ingest
+    from app.parse.record import article_id
+    from app.store.engine import make_engine
+    from app.store.migrations import upgrade
+    from app.store.tables import ARTICLE
+    from tests.conftest import UTC_ZONE
+
+    path = write_post("sub/orphan.md", categories=None)
+    engine = make_engine(f"sqlite:///{tmp_path / 'a.db'}")
+    upgrade(engine)
+    ingest([tmp_path / "posts"], engine=engine, zone=UTC_ZONE, jobs=1)
+    with engine.connect() as connection:
+        stored = connection.execute(select(ARTICLE.c.id)).scalar_one()
+    given = ["inspect", "--json", "--root", str(tmp_path / "posts"), str(path)]
+    assert json.loads(runner.invoke(cli, given).output)["id"] == stored
+    alone = json.loads(runner.invoke(cli, ["inspect", "--json", str(path)]).output)
+    assert alone["id"] == article_id("orphan.md")  # as if the file's own folder had been ingested

@@ -2,7 +2,7 @@
 
 from zoneinfo import ZoneInfo
 
-from app.parse.build import explain
+from app.parse.build import build_record_with_cleaning
 from app.parse.record import ArticleRecord
 from tests.conftest import FIXTURES, post_text
 
@@ -11,7 +11,7 @@ LEAD = "<p>　　县里今年新修了三条乡村公路，沿线的果园第一
 
 
 def _record(text: str, name: str = "post.md") -> ArticleRecord:
-    return explain(text.encode(), key=name, file_path=name, digest="", zone=UTC)[0]
+    return build_record_with_cleaning(text.encode(), key=name, file_path=name, digest="", zone=UTC)[0]
 
 
 def test_the_seed_names_its_authors_and_opens_with_its_text() -> None:

@@ -128,18 +128,26 @@ def serve(
     )
 
 
-@cli.command()
-def inspect(
+@cli.command("inspect")
+def inspect_command(
     path: Annotated[Path, typer.Argument(help="One Markdown file.", exists=True, dir_okay=False)],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            help="The folder given to `articles ingest`: a file without categories is known by its path "
+            "below it (default: the file's own folder).",
+            exists=True,
+            file_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Show what ingest would store for one file: fields, clean text, and each dropped block with its rule."""
-    from app.cli.inspection import inspect as inspect_file
-    from app.cli.inspection import print_inspection
+    from app.cli.inspection import inspection_report, print_inspection
     from app.parse.decode import UnreadableFile
 
     try:
-        report = inspect_file(path, load_settings().zone)
+        report = inspection_report(path, load_settings().zone, root)
     except UnreadableFile as exc:
         console.print(f"[red]failed[/red] {path}: {exc}")
         raise typer.Exit(1) from None

@@ -11,7 +11,8 @@ from rich.panel import Panel
 from rich.table import Table
 
 from app.clean.cleaner import CLEANER_VERSION
-from app.parse.build import explain
+from app.ingest.discover import locate
+from app.parse.build import build_record_with_cleaning
 from app.parse.decode import content_hash
 
 SHOWN_FIELDS = (
@@ -21,12 +22,14 @@ SHOWN_FIELDS = (
 )  # fmt: skip
 
 
-def inspect(path: Path, zone: ZoneInfo) -> dict[str, Any]:
-    """Everything ingest would store for `path`, plus warnings and dropped blocks; raises UnreadableFile."""
+def inspection_report(path: Path, zone: ZoneInfo, root: Path | None = None) -> dict[str, Any]:
+    """Everything ingest would store for `path`, plus warnings and dropped blocks; raises UnreadableFile.
+    `root` is the folder given to ingest: it names a file without categories, and so makes its id."""
     data = path.read_bytes()
-    record, cleaned = explain(
+    found = locate([root], [str(path.absolute())])[0] if root is not None else []
+    record, cleaned = build_record_with_cleaning(
         data,
-        key=path.name,
+        key=found[0].key if found else path.name,
         file_path=str(path.absolute()),
         digest=content_hash(data, CLEANER_VERSION),
         zone=zone,

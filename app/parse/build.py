@@ -17,12 +17,12 @@ def build_record(
     data: bytes, *, key: str, file_path: str, digest: str, zone: ZoneInfo, file_stamp: str | None = None
 ) -> ArticleRecord:
     """Decode, split, normalize and clean one file; raises UnreadableFile with a one-line reason."""
-    record = explain(data, key=key, file_path=file_path, digest=digest, zone=zone)[0]
+    record = build_record_with_cleaning(data, key=key, file_path=file_path, digest=digest, zone=zone)[0]
     record.file_stamp = file_stamp
     return record
 
 
-def explain(
+def build_record_with_cleaning(
     data: bytes, *, key: str, file_path: str, digest: str, zone: ZoneInfo
 ) -> tuple[ArticleRecord, CleanBody]:
     """The record and the cleaner's full answer (with what it dropped and why), for `articles inspect`."""
