@@ -5,12 +5,12 @@ import time
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
 from app.ingest.runner import IngestReport
 
 MAX_LISTED = 200
 COUNTS = ("added", "updated", "unchanged", "failed", "pruned")
+SUMMARY = (*COUNTS, "seconds", "files/s")
 
 
 def print_report(report: IngestReport, console: Console, *, quiet: bool = False) -> None:
@@ -18,10 +18,7 @@ def print_report(report: IngestReport, console: Console, *, quiet: bool = False)
     if not quiet:
         _list("failed", report.failures, console, style="red")
         _list("warning", report.warnings, console, style="yellow")
-    table = Table(show_header=True, header_style="bold", box=None)
-    for column in ("added", "updated", "unchanged", "failed", "pruned", "seconds", "files/s"):
-        table.add_column(column, justify="right")
-    table.add_row(
+    values = (
         str(report.added),
         str(report.updated),
         str(report.unchanged),
@@ -30,7 +27,13 @@ def print_report(report: IngestReport, console: Console, *, quiet: bool = False)
         f"{report.seconds:.2f}",
         f"{report.files_per_second:,.0f}",
     )
-    console.print(table)
+    # Two aligned lines, never fitted to the terminal: a narrow one must not cut a name or a figure.
+    widths = [max(len(name), len(value)) for name, value in zip(SUMMARY, values, strict=True)]
+    header = "  ".join(name.rjust(width) for name, width in zip(SUMMARY, widths, strict=True))
+    console.print(f"[bold]{header}[/bold]", soft_wrap=True)
+    console.print(
+        "  ".join(value.rjust(width) for value, width in zip(values, widths, strict=True)), soft_wrap=True
+    )
 
 
 def _list(label: str, problems: list, console: Console, *, style: str) -> None:  # type: ignore[type-arg]
