@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     max_requests_in_flight: int = Field(
         64, ge=1, description="Requests a process works on at once; beyond, a 503 with Retry-After at once."
     )
+    read_threads: int = Field(
+        4, ge=1, le=64, description="Database reads a process runs at once in worker threads; others wait."
+    )
     request_budget_seconds: float = Field(
         10.0, gt=0, description="A request unanswered after this long is abandoned with a 503."
     )

@@ -212,3 +212,21 @@ class _served:
     def __exit__(self, *_exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(10)
+
+
+def test_reads_beyond_the_thread_bound_wait_their_turn(database_url: str, gate: Gate) -> None:
+    app = _app(database_url, read_threads=1, request_budget_seconds=5)
+
+    async def scenario() -> None:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            first = asyncio.ensure_future(client.get("/articles"))
+            second = asyncio.ensure_future(client.get("/articles?limit=1"))
+            await _wait_until_entered(gate)
+            await asyncio.sleep(0.2)
+            assert not gate.entered.acquire(blocking=False)  # the second read waits for the one thread
+            assert (await client.get("/healthz")).status_code == 200
+            gate.opened.set()
+            assert [(await first).status_code, (await second).status_code] == [200, 200]
+            await _until_idle(app)
+
+    asyncio.run(scenario())

@@ -87,7 +87,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine or make_engine(
         settings.database_url, settings, statement_timeout_ms=settings.statement_timeout_ms
     )
-    app.state.database = Database(app.state.engine)
+    app.state.database = Database(app.state.engine, settings.read_threads)
     errors.install(app)
     checked = [Depends(known_parameters.reject_unknown_parameters)]
     for module in (articles, categories, authors, feeds):
