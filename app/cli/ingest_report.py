@@ -1,4 +1,4 @@
-"""The ingest report: a table for people, one JSON object for scripts (`--json`), a line per watched batch."""
+"""The ingest report: counts for people, one JSON object for scripts (`--json`), a line per watched batch."""
 
 import json
 import time
