@@ -3,6 +3,7 @@ on both databases; never a traceback (unless asked with --debug), never a passwo
 
 import os
 import socket
+import sqlite3
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from app.api.app import create_app
@@ -18,6 +20,7 @@ from app.cli import cli
 from app.config import Settings, get_settings
 from app.ingest.runner import ingest
 from app.store.engine import make_engine
+from app.store.failures import diagnose
 from app.store.migrations import upgrade
 from tests.conftest import UTC_ZONE, create_database, post_text
 
@@ -282,3 +285,24 @@ def test_readyz_answers_503_once_a_request_met_a_corrupt_database(
         assert "retry-after" not in listing.headers and PASSWORD not in listing.text
         ready = client.get("/readyz")
         assert ready.status_code == 503 and ready.json()["type"] == listing.json()["type"]
+
+
+def test_a_full_disk_and_a_lock_held_too_long_are_named_with_their_fix(tmp_path: Path, posts: Path) -> None:
+    url = _load(f"sqlite:///{tmp_path / 'articles.db'}", posts)
+    engine = make_engine(url)
+    with pytest.raises(DBAPIError) as full, engine.begin() as connection:
+        connection.execute(text("PRAGMA max_page_count = 1"))  # as a disk with no room left would refuse
+        connection.execute(text("CREATE TABLE filler (x)"))
+    assert str(diagnose(full.value, url)).startswith(f"the disk holding the SQLite database {tmp_path}")
+    holder = sqlite3.connect(tmp_path / "articles.db")
+    holder.execute("BEGIN IMMEDIATE")  # another writer that does not let go
+    with pytest.raises(DBAPIError) as locked, engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA busy_timeout = 0")  # the 30 s wait, made short
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    holder.close()
+    engine.dispose()
+    where = f"the SQLite database {tmp_path / 'articles.db'}"
+    assert str(diagnose(locked.value, url)) == (
+        f"{where} stayed locked by another process (database is locked): "
+        "wait for the other writer (another ingest?) to finish, then run the command again"
+    )
