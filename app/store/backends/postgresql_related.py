@@ -1,5 +1,6 @@
-"""PostgreSQL's related articles: the GIN index counts the candidate terms' documents among a SAMPLE of the
-indexed articles, and ts_rank orders a WINDOW of the OR query's matches."""
+"""PostgreSQL's related articles: the candidate terms' documents are counted among a sample of the indexed
+articles, and ts_rank orders a window of the OR query's matches. Both read whole tsvectors (kilobytes each,
+out of line), so both are smaller than SQLite's, whose counts and matches are postings."""
 
 from functools import cache
 
@@ -7,7 +8,10 @@ from sqlalchemy import TextClause, text
 from sqlalchemy.orm import Session
 
 from app.store.backends.base import TITLE_WEIGHT
-from app.store.backends.related import SAMPLE, WINDOW, article_terms, distinctive_terms
+from app.store.backends.related import article_terms, distinctive_terms
+
+SAMPLE = 250
+WINDOW = 200
 
 _WEIGHTS = f"'{{0, 0, {1 / TITLE_WEIGHT}, 1}}'::float4[]"
 _SAMPLE = text("SELECT count(*) FROM (SELECT 1 FROM article_search LIMIT :sample) s")
