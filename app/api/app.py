@@ -1,6 +1,9 @@
 """create_app(): the FastAPI application with its routers, middleware, error handlers and engine."""
 
-from fastapi import Depends, FastAPI
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
 from fastapi.telemetry import TelemetryConfig
 from sqlalchemy.engine import Engine
 from starlette.middleware.cors import CORSMiddleware
@@ -15,7 +18,6 @@ from app.api import (
     errors,
     feeds,
     index,
-    known_parameters,
     openapi,
     ops,
     reader,
@@ -27,7 +29,6 @@ from app.api.overload import OverloadMiddleware
 from app.api.request_log import REQUEST_ID_HEADER, RequestContextMiddleware
 from app.api.response_cache import ResponseCacheMiddleware
 from app.config import Settings, get_settings
-from app.store.backends import backend_of
 from app.store.data_version import VersionProbe
 from app.store.engine import make_engine
 
@@ -67,6 +68,12 @@ for media_type in ("application/problem+json", "application/feed+json"):
     add_compress_type(media_type)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.database.close()
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """Build the app; tests pass their own settings and engine."""
     settings = settings or get_settings()
@@ -79,6 +86,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         license_info={"name": "MIT", "identifier": "MIT"},
         docs_url=None,
         redoc_url=None,
+        lifespan=_lifespan,
         telemetry=TelemetryConfig(
             tracing=settings.telemetry, metrics=settings.telemetry, logs=settings.telemetry
         ),
@@ -89,15 +97,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.database = Database(app.state.engine, settings.read_threads)
     errors.install(app)
-    checked = [Depends(known_parameters.reject_unknown_parameters)]
     for module in (articles, categories, authors, feeds):
-        app.include_router(module.router, responses=openapi.DATABASE_ERRORS, dependencies=checked)
-    app.include_router(ops.router, dependencies=checked)
-    app.include_router(index.router, dependencies=checked)
+        app.include_router(module.router, responses=openapi.DATABASE_ERRORS)
+    app.include_router(ops.router)
+    app.include_router(index.router)
     reader.install(app)
     docs.install(app)
     openapi.install(app)
-    known_parameters.install(app)
     _add_middleware(app, settings)
     return app
 
@@ -124,9 +130,9 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(
         ResponseCacheMiddleware,
         probe=VersionProbe(engine),
+        database=app.state.database,
         size=settings.response_cache_size,
         max_bytes=settings.response_cache_bytes,
-        blocking_probe=backend_of(engine).embedded,
     )
     app.add_middleware(
         OverloadMiddleware,

@@ -1,15 +1,15 @@
 """/articles: the filtered listing, one article by id or by slug, and the articles related to one."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from annotated_types import Ge, Le
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
-from sqlalchemy import ColumnElement
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
 from app.api.conditional import http_date
-from app.api.deps import DatabaseDep
-from app.api.fields import DetailFields, FieldSet, Formats, SummaryFields, detail_include
+from app.api.deps import database_of
+from app.api.fields import DetailInclude, SummaryFields
+from app.api.known_parameters import CheckedRoute
 from app.api.listing import INVALID, NOT_FOUND, FiltersDep, listing_response
 from app.api.paging import PagingDep
 from app.api.params import DIGITS
@@ -17,9 +17,8 @@ from app.api.search import SearchDep
 from app.query.detail import get_article
 from app.query.related import related_articles
 from app.query.schemas import ArticleDetail, ArticleList, ArticlePage
-from app.store.tables import ARTICLE
 
-router = APIRouter(tags=["articles"])
+router = APIRouter(route_class=CheckedRoute, tags=["articles"])
 
 MAX_RELATED = 20
 
@@ -33,27 +32,26 @@ MAX_RELATED = 20
 )
 async def articles(
     request: Request,
-    database: DatabaseDep,
     paging: PagingDep,
     filters: FiltersDep,
     search: SearchDep,
     fields: SummaryFields,
 ) -> Response:
     """Article summaries (no body): newest first (undated last), or by relevance with `q`."""
-    return await database.read(
+    return await database_of(request).read(
         lambda session: listing_response(request, session, filters, paging, search, fields)
     )
 
 
 def _detail(
-    session: Session, where: ColumnElement[bool], missing: str, fields: FieldSet, formats: frozenset[str]
+    connection: Connection, key: str, by: Literal["id", "slug"], include: set[str] | None
 ) -> Response:
     """The detail as JSON with its Last-Modified, or a 404 saying what was not found."""
-    found = get_article(session=session, where=where)
+    found = get_article(connection, key, by)
     if found is None:
-        raise HTTPException(status_code=404, detail=missing)
+        raise HTTPException(status_code=404, detail=f"No article with {by} {key!r}.")
     return Response(
-        found.model_dump_json(include=detail_include(fields, formats)),
+        found.model_dump_json(include=include),
         media_type="application/json",
         headers={"Last-Modified": http_date(found.updated_at)},
     )
@@ -67,15 +65,14 @@ def _detail(
     operation_id="getArticle",
 )
 async def article(
-    database: DatabaseDep,
+    request: Request,
     article_id: Annotated[str, Path(description="The article's id.", max_length=64)],
-    fields: DetailFields,
-    formats: Formats,
+    include: DetailInclude,
 ) -> Response:
     """The article's metadata, clean text, paragraphs, sanitized HTML, images, media and neighbours."""
-    missing = f"No article with id {article_id!r}."
-    where = ARTICLE.c.id == article_id
-    return await database.read(lambda session: _detail(session, where, missing, fields, formats), quick=True)
+    return await database_of(request).lookup(
+        lambda connection: _detail(connection, article_id, "id", include)
+    )
 
 
 @router.get(
@@ -86,14 +83,13 @@ async def article(
     operation_id="getArticleBySlug",
 )
 async def article_by_slug(
-    database: DatabaseDep,
+    request: Request,
     slug: Annotated[str, Path(description="The article's slug (unique).", max_length=300)],
-    fields: DetailFields,
-    formats: Formats,
+    include: DetailInclude,
 ) -> Response:
     """The same article, body, headers and `fields` as `/articles/{id}`, found by slug."""
-    where, missing = ARTICLE.c.slug == slug, f"No article with slug {slug!r}."
-    return await database.read(lambda session: _detail(session, where, missing, fields, formats), quick=True)
+    database = database_of(request)
+    return await database.lookup(lambda connection: _detail(connection, slug, "slug", include))
 
 
 @router.get(
@@ -104,7 +100,7 @@ async def article_by_slug(
     operation_id="listRelatedArticles",
 )
 async def related(
-    database: DatabaseDep,
+    request: Request,
     article_id: Annotated[str, Path(description="The article's id.", max_length=64)],
     fields: SummaryFields,
     limit: Annotated[
@@ -113,7 +109,7 @@ async def related(
 ) -> Response:
     """Summaries of the articles whose text is most similar (its most distinctive terms, ranked), best
     first; the article itself is never among them."""
-    found = await database.read(
+    found = await database_of(request).read(
         lambda session: related_articles(session=session, article_id=article_id, limit=limit)
     )
     if found is None:

@@ -1,12 +1,13 @@
 """/authors: every author (the source's name) with its slug, article count and newest publication."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
-from app.api.deps import DatabaseDep
+from app.api.deps import database_of
+from app.api.known_parameters import CheckedRoute
 from app.query.authors import list_authors
 from app.query.schemas import Author
 
-router = APIRouter(tags=["authors"])
+router = APIRouter(route_class=CheckedRoute, tags=["authors"])
 
 
 @router.get(
@@ -15,6 +16,6 @@ router = APIRouter(tags=["authors"])
     summary="Every author with its article count",
     operation_id="listAuthors",
 )
-async def authors(database: DatabaseDep) -> list[Author]:
+async def authors(request: Request) -> list[Author]:
     """Authors by article count (most first, then by name); `author` filters take the name or the slug."""
-    return await database.read(lambda session: list_authors(session=session))
+    return await database_of(request).read(lambda session: list_authors(session=session))

@@ -6,15 +6,16 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Request, Response
 from sqlalchemy.orm import Session
 
-from app.api.deps import DatabaseDep
+from app.api.deps import database_of
 from app.api.fields import SummaryFields
+from app.api.known_parameters import CheckedRoute
 from app.api.listing import INVALID, NOT_FOUND, FiltersDep, listing_response
 from app.api.paging import PagingDep
 from app.api.search import SearchDep
 from app.query.categories import category_tree, find_category
 from app.query.schemas import ArticlePage, CategoryNode
 
-router = APIRouter(tags=["categories"])
+router = APIRouter(route_class=CheckedRoute, tags=["categories"])
 
 
 @router.get(
@@ -23,9 +24,9 @@ router = APIRouter(tags=["categories"])
     summary="The category tree with article counts",
     operation_id="listCategories",
 )
-async def categories(database: DatabaseDep) -> list[CategoryNode]:
+async def categories(request: Request) -> list[CategoryNode]:
     """Top categories with their sources and feeds nested below; a count includes all descendants."""
-    return await database.read(lambda session: category_tree(session=session))
+    return await database_of(request).read(lambda session: category_tree(session=session))
 
 
 @router.get(
@@ -37,7 +38,6 @@ async def categories(database: DatabaseDep) -> list[CategoryNode]:
 )
 async def category_articles(
     request: Request,
-    database: DatabaseDep,
     slug: Annotated[
         str,
         Path(
@@ -59,7 +59,7 @@ async def category_articles(
         within = replace(filters, within=found.slug)
         return listing_response(request, session, within, paging, search, fields)
 
-    return await database.read(listing)
+    return await database_of(request).read(listing)
 
 
 def _not_found(value: str, candidates: tuple[str, ...]) -> str:

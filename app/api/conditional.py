@@ -50,8 +50,10 @@ def not_modified(request: Headers, response: Headers) -> bool:
         tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
         return "*" in tags or (bool(etag) and etag in tags)
     since = _parse_date(request.get("if-modified-since"))
+    if since is None:
+        return False
     modified = _parse_date(response.get("last-modified"))
-    return since is not None and modified is not None and modified <= since
+    return modified is not None and modified <= since
 
 
 class ConditionalGetMiddleware:

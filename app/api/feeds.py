@@ -20,7 +20,8 @@ from annotated_types import Ge, Le
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from app.api.deps import DatabaseDep
+from app.api.deps import database_of
+from app.api.known_parameters import CheckedRoute
 from app.api.links import public_base, public_url
 from app.api.listing import INVALID, FiltersDep
 from app.api.params import DIGITS
@@ -30,7 +31,7 @@ from app.query.filters import ArticleFilters
 from app.query.listings import list_articles
 from app.query.schemas import ArticleSummary
 
-router = APIRouter(prefix="/feeds", tags=["feeds"])
+router = APIRouter(route_class=CheckedRoute, prefix="/feeds", tags=["feeds"])
 
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
@@ -221,12 +222,10 @@ def _route(name: str, summary: str, operation_id: str) -> None:
         name=f"feed_{name.replace('.', '_')}",
         operation_id=operation_id,
     )
-    async def feed(
-        request: Request, database: DatabaseDep, filters: FiltersDep, limit: FeedLimit = None
-    ) -> Response:
+    async def feed(request: Request, filters: FiltersDep, limit: FeedLimit = None) -> Response:
         """The newest articles (same filters as /articles) with their HTML bodies, each linking to its page
         for people (PUBLIC_SITE_URL, else the reader page /read/{slug})."""
-        found = await database.read(lambda session: _feed(request, session, filters, limit))
+        found = await database_of(request).read(lambda session: _feed(request, session, filters, limit))
         return Response(render(found), media_type=media_type)
 
 

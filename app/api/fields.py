@@ -1,7 +1,8 @@
 """`fields=`: return only the named fields of each article; `formats=`: only some forms of the body."""
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from functools import cache
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
@@ -34,50 +35,59 @@ def _listed(pattern: str, name: str, known: Sequence[str], value: str) -> frozen
     raise RequestValidationError([{"loc": ("query", f"{name}s"), "msg": message}])
 
 
-def field_selector(model: type[BaseModel]) -> Callable[..., FieldSet]:
-    """A dependency reading `fields` as a comma-separated subset of `model`'s fields."""
+def _chosen_fields(model: type[BaseModel], value: str | None) -> FieldSet:
+    if value is None:
+        return None
     known = list(model.model_fields)
-    pattern = name_list_pattern(known)
-
-    def fields(
-        fields: Annotated[
-            str | None,
-            Query(
-                description="Comma-separated fields to return (default: all), e.g. `id,title,published_at`.",
-                json_schema_extra={"pattern": pattern},
-                examples=["id,title,published_at"],
-            ),
-        ] = None,
-    ) -> FieldSet:
-        return None if fields is None else _listed(pattern, "field", known, fields)
-
-    return fields
+    return _listed(_pattern(model), "field", known, value)
 
 
+@cache
+def _pattern(model: type[BaseModel]) -> str:
+    return name_list_pattern(list(model.model_fields))
+
+
+def _fields_query(model: type[BaseModel]) -> Any:
+    """The `fields` parameter of an operation returning `model`s."""
+    return Query(
+        description="Comma-separated fields to return (default: all), e.g. `id,title,published_at`.",
+        json_schema_extra={"pattern": _pattern(model)},
+        examples=["id,title,published_at"],
+    )
+
+
+SummaryFieldsQuery = Annotated[str | None, _fields_query(ArticleSummary)]
+DetailFieldsQuery = Annotated[str | None, _fields_query(ArticleDetail)]
 FORMATS_PATTERN = name_list_pattern(list(FORMATS))
+FormatsQuery = Annotated[
+    str | None,
+    Query(
+        description="Comma-separated forms of the body to return (default: all): `text` (`body_text`), "
+        "`html` (`body_html`), `paragraphs`; e.g. `html` for a page that renders HTML.",
+        json_schema_extra={"pattern": FORMATS_PATTERN},
+        examples=["html"],
+    ),
+]
 
 
-def formats_selector(
-    formats: Annotated[
-        str | None,
-        Query(
-            description="Comma-separated forms of the body to return (default: all): `text` (`body_text`), "
-            "`html` (`body_html`), `paragraphs`; e.g. `html` for a page that renders HTML.",
-            json_schema_extra={"pattern": FORMATS_PATTERN},
-            examples=["html"],
-        ),
-    ] = None,
-) -> frozenset[str]:
-    """The body fields to leave out of a detail."""
+def summary_fields(fields: SummaryFieldsQuery = None) -> FieldSet:
+    """`fields` of a listing: a comma-separated subset of a summary's fields."""
+    return _chosen_fields(ArticleSummary, fields)
+
+
+def detail_include(fields: DetailFieldsQuery = None, formats: FormatsQuery = None) -> set[str] | None:
+    """The `include` argument of model_dump for a detail: `fields` (or all) less the body forms that
+    `formats` leaves out (one dependency for both: each dependency costs every request its resolution)."""
+    chosen = _chosen_fields(ArticleDetail, fields)
     if formats is None:
-        return frozenset()
+        return None if chosen is None else set(chosen)
     wanted = _listed(FORMATS_PATTERN, "format", list(FORMATS), formats)
-    return frozenset(field for name, field in FORMATS.items() if name not in wanted)
+    left_out = {field for name, field in FORMATS.items() if name not in wanted}
+    return set(chosen if chosen is not None else ArticleDetail.model_fields) - left_out
 
 
-SummaryFields = Annotated[FieldSet, Depends(on_event_loop(field_selector(ArticleSummary)))]
-DetailFields = Annotated[FieldSet, Depends(on_event_loop(field_selector(ArticleDetail)))]
-Formats = Annotated[frozenset[str], Depends(on_event_loop(formats_selector))]
+SummaryFields = Annotated[FieldSet, Depends(on_event_loop(summary_fields))]
+DetailInclude = Annotated[set[str] | None, Depends(on_event_loop(detail_include))]
 
 
 def page_include(fields: FieldSet) -> Any:
@@ -85,10 +95,3 @@ def page_include(fields: FieldSet) -> Any:
     if fields is None:
         return None
     return dict.fromkeys(ArticlePage.model_fields, True) | {"items": {"__all__": set(fields)}}
-
-
-def detail_include(fields: FieldSet, left_out: frozenset[str]) -> set[str] | None:
-    """The `include` argument of model_dump for a detail: `fields` (or all) less the body forms left out."""
-    if fields is None and not left_out:
-        return None
-    return set(fields if fields is not None else ArticleDetail.model_fields) - left_out

@@ -4,12 +4,13 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from app import __version__
+from app.api.known_parameters import CheckedRoute
 from app.api.links import public_base
 from app.api.openapi import operation_id
 from app.api.reader import reader_page
 from app.api.routes import operations
 
-router = APIRouter(tags=["operations"])
+router = APIRouter(route_class=CheckedRoute, tags=["operations"])
 
 VARY = {"Vary": "Accept"}
 

@@ -2,15 +2,19 @@
 fails loudly instead of being ignored, and every unknown variant is not a new response-cache entry.
 
 Each operation's allow-list is exactly the query parameters its route declares, its dependencies' included,
-read from the routes once when the app is built (`install`); nothing is listed by hand, so a new parameter
-is allowed the moment a route declares it.
+read from the route when its handler is built; nothing is listed by hand, so a new parameter is allowed the
+moment a route declares it. The check wraps the route's handler rather than being a dependency of it: a
+dependency costs every request a turn of FastAPI's resolution.
 """
 
-from fastapi import FastAPI, Request
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
-from app.api.routes import operations
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 
 def declared(route: APIRoute) -> frozenset[str]:
@@ -24,28 +28,23 @@ def declared(route: APIRoute) -> frozenset[str]:
     return frozenset(names)
 
 
-async def reject_unknown_parameters(request: Request) -> None:
-    """A dependency of every operation: a 422 for each query parameter its route does not declare."""
-    route = request.scope.get("route")
-    key = _key(route) if isinstance(route, APIRoute) else None
-    allowed: frozenset[str] | None = request.app.state.query_parameters.get(key)
-    if allowed is None:  # a route added after the app was built: not checked
-        return
-    unknown = sorted({name for name in request.query_params if name not in allowed})
-    if unknown:
-        valid = ", ".join(sorted(allowed)) or "none"
-        raise RequestValidationError(
-            [
-                {"loc": ("query", name), "msg": f"unknown parameter; this operation takes: {valid}"}
-                for name in unknown
-            ]
-        )
+class CheckedRoute(APIRoute):
+    """A route that answers 422 to a query parameter it does not declare (the route class of every router)."""
+
+    def get_route_handler(self) -> Handler:
+        handler = super().get_route_handler()
+        allowed = declared(self)
+
+        async def checked(request: Request) -> Response:
+            unknown = sorted({name for name in request.query_params if name not in allowed})
+            if unknown:
+                raise _unknown(unknown, allowed)
+            return await handler(request)
+
+        return checked
 
 
-def install(app: FastAPI) -> None:
-    """Record each operation's allow-list (call once every router is included)."""
-    app.state.query_parameters = {_key(route): declared(route) for _path, route in operations(app)}
-
-
-def _key(route: APIRoute) -> tuple[str, frozenset[str]]:
-    return route.path_format, frozenset(route.methods or ())
+def _unknown(unknown: list[str], allowed: frozenset[str]) -> RequestValidationError:
+    valid = ", ".join(sorted(allowed)) or "none"
+    message = f"unknown parameter; this operation takes: {valid}"
+    return RequestValidationError([{"loc": ("query", name), "msg": message} for name in unknown])

@@ -7,10 +7,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from app.api.errors import CORRUPT_DETAIL, CORRUPT_TYPE, corrupt_if, corruption, problem
+from app.api.known_parameters import CheckedRoute
 from app.query.schemas import ProblemDetail
 from app.store.schema import at_head
 
-router = APIRouter(tags=["operations"])
+router = APIRouter(route_class=CheckedRoute, tags=["operations"])
 
 NO_STORE = {"Cache-Control": "no-store"}
 

@@ -21,6 +21,7 @@ EXEMPT = ("/healthz", "/readyz")
 AT_CAPACITY_RETRY_AFTER = "1"  # seconds: in-flight requests finish in milliseconds
 OVER_BUDGET_RETRY_AFTER = "5"  # seconds: something below is slow or stuck
 MAX_REQUEST_BODY = 64 * 1024  # the API reads no bodies; a larger one is not worth holding
+WATCH_AFTER = 0.05  # seconds: a request still running then is watched for its client leaving
 
 
 class OverloadMiddleware:
@@ -51,43 +52,40 @@ class OverloadMiddleware:
         if gone.is_set():  # the client left before its request was read: nobody to answer
             return
         response = _Response(send)
-        handler = asyncio.ensure_future(self.app(scope, _replaying(request, gone), response.send))
-        watcher = asyncio.ensure_future(_watch_disconnect(receive, gone))
+        watch = _DisconnectWatch(receive, gone)
+        # Most requests are answered in a few milliseconds, long before a disconnect could matter: the
+        # watch starts only for those still running after WATCH_AFTER seconds (a timer costs far less than
+        # a task per request).
+        timer = asyncio.get_running_loop().call_later(WATCH_AFTER, watch.start)
         try:
-            done, _ = await asyncio.wait(
-                {handler, watcher}, timeout=self.budget, return_when="FIRST_COMPLETED"
-            )
+            # In the request's own task: over budget, or once the client is gone, the handler is cancelled
+            # where it waits (reads in a thread stop being waited for, see `Database`).
+            async with asyncio.timeout(self.budget):
+                await self.app(scope, watch.receive(request), response.send)
+        except TimeoutError:
+            if not gone.is_set() and not response.started:
+                detail = f"The request took longer than its {self.budget:g} s budget; try again shortly."
+                headers = {"Retry-After": OVER_BUDGET_RETRY_AFTER}
+                await problem(503, detail, headers=headers)(scope, receive, send)
+        except asyncio.CancelledError:
+            if not watch.cancelled_handler:
+                raise
+            asyncio.current_task().uncancel()  # type: ignore[union-attr]  # the client left: nothing to answer
         finally:
-            watcher.cancel()
-        if handler in done:
-            handler.result()  # the handler's own error, if any, goes up to the error middleware
-            return
-        # Over budget or abandoned by the client: the handler may be blocked in a thread that cannot be
-        # interrupted, so it is cancelled without being waited for, and whatever it sends later is dropped.
-        response.abandon()
-        handler.cancel()
-        handler.add_done_callback(_consume)
-        if not gone.is_set() and not response.started:
-            detail = f"The request took longer than its {self.budget:g} s budget; try again shortly."
-            await problem(503, detail, headers={"Retry-After": OVER_BUDGET_RETRY_AFTER})(scope, receive, send)
+            timer.cancel()
+            watch.stop()
 
 
 class _Response:
-    """The handler's `send`, until the request is abandoned; remembers whether the response started."""
+    """The handler's `send`, remembering whether the response started (a 503 can no longer replace it)."""
 
     def __init__(self, send: Send) -> None:
         self._send = send
         self.started = False
-        self.abandoned = False
 
     async def send(self, message: Message) -> None:
-        if self.abandoned:
-            return
         self.started = self.started or message["type"] == "http.response.start"
         await self._send(message)
-
-    def abandon(self) -> None:
-        self.abandoned = True
 
 
 async def _read_request(receive: Receive) -> tuple[Message, asyncio.Event]:
@@ -104,27 +102,42 @@ async def _read_request(receive: Receive) -> tuple[Message, asyncio.Event]:
             return {"type": "http.request", "body": body, "more_body": False}, gone
 
 
-def _replaying(request: Message, gone: asyncio.Event) -> Callable[[], Awaitable[Message]]:
-    """A `receive` for the handler: the request read above, then the disconnect once it happens."""
-    pending = [request]
+class _DisconnectWatch:
+    """Notices a client that disconnects while its request runs, and cancels the request's task."""
 
-    async def receive() -> Message:
-        if pending:
-            return pending.pop()
-        await gone.wait()
-        return {"type": "http.disconnect"}
+    def __init__(self, receive: Receive, gone: asyncio.Event) -> None:
+        self._receive = receive
+        self.gone = gone
+        self._request_task = asyncio.current_task()
+        self._watcher: asyncio.Task[None] | None = None
+        self.cancelled_handler = False
 
-    return receive
+    def receive(self, request: Message) -> Callable[[], Awaitable[Message]]:
+        """A `receive` for the handler: the request read above, then the disconnect once it happens."""
+        pending = [request]
 
+        async def receive() -> Message:
+            if pending:
+                return pending.pop()
+            self.start()
+            await self.gone.wait()
+            return {"type": "http.disconnect"}
 
-async def _watch_disconnect(receive: Receive, gone: asyncio.Event) -> None:
-    """Return when the client disconnects (the server's `receive` says so once the request is read)."""
-    while not gone.is_set():
-        if (await receive())["type"] == "http.disconnect":
-            gone.set()
+        return receive
 
+    def start(self) -> None:
+        if self._watcher is None:
+            self._watcher = asyncio.ensure_future(self._watch())
 
-def _consume(task: "asyncio.Future[None]") -> None:
-    # Retrieve the abandoned handler's outcome, so that asyncio does not log it as never retrieved.
-    if not task.cancelled():
-        task.exception()
+    def stop(self) -> None:
+        if self._watcher is not None:
+            self._watcher.cancel()
+
+    async def _watch(self) -> None:
+        # The server's `receive` says http.disconnect once the client is gone (the request is read).
+        while (await self._receive())["type"] != "http.disconnect":
+            pass
+        self.gone.set()
+        if self._request_task is not None and not self._request_task.done():
+            self.cancelled_handler = True
+            self._request_task.cancel()

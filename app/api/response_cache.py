@@ -14,11 +14,11 @@ import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.conditional import kept_on_304, not_modified
+from app.api.deps import Database
 from app.store.data_version import VersionProbe
 
 CACHED_PREFIXES = ("/articles", "/categories", "/feeds/")
@@ -41,15 +41,16 @@ class ResponseCacheMiddleware:
     """Replays a stored 200 response while the data version it was built under is still current."""
 
     def __init__(
-        self, app: ASGIApp, *, probe: VersionProbe, size: int, max_bytes: int, blocking_probe: bool
+        self, app: ASGIApp, *, probe: VersionProbe, database: Database, size: int, max_bytes: int
     ) -> None:
         self.app = app
         self.probe = probe
+        # SQLite answers in microseconds: asking inline beats a thread hop; a server database may not, so
+        # it is asked in a read thread (a frozen one then costs the request its budget, not the event loop).
+        self.database = database
         self.size = size
         self.max_bytes = max_bytes
         self.bytes = 0  # of the bodies held
-        # SQLite answers in microseconds: asking inline beats a thread hop; a server database may not.
-        self.blocking_probe = blocking_probe
         self.entries: OrderedDict[Key, _Entry] = OrderedDict()
         # Requests that missed while another one builds the same entry wait for it (no stampede).
         self.building: dict[tuple[Key, int], asyncio.Event] = {}
@@ -80,8 +81,8 @@ class ResponseCacheMiddleware:
             self.building.pop((key, version), None)
 
     async def _version(self) -> int:
-        if not self.blocking_probe:
-            return (await run_in_threadpool(self.probe.read)).number
+        if not self.database.embedded:
+            return (await self.database.run(self.probe.read)).number
         # Every request handled in this turn of the loop had arrived before the turn began, so a version
         # read during the turn is current for all of them: under load, one read serves a whole batch.
         # The turn ends with the first callback scheduled in it, before any request that arrives later.

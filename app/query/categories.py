@@ -3,11 +3,14 @@ categories an article is filed under."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.query.schemas import CategoryNode
+from app.store.prepared import Prepared
 from app.store.tables import CATEGORY
 from app.text.paths import PATH_SEPARATOR, category_path
 
@@ -44,13 +47,28 @@ def category_slugs(*, session: Session, chains: Sequence[Sequence[str]]) -> list
     return [[slugs[path] for path in chain if path in slugs] for chain in paths]
 
 
-def feed_id(*, session: Session, chain: Sequence[str]) -> int | None:
-    """The id of the deepest category of a chain (the article's feed), if it has categories."""
-    if not chain:
-        return None
-    query = select(CATEGORY.c.id).where(CATEGORY.c.path == category_path(chain))
-    found = session.execute(query).scalar()
-    return None if found is None else int(found)
+def chain_categories(connection: Connection, chain: Sequence[str]) -> tuple[list[str], int | None]:
+    """The slugs of a chain's categories (top first) and the id of its deepest one (the article's feed), in
+    one prepared read."""
+    paths = [category_path(chain[: depth + 1]) for depth in range(len(chain))]
+    if not paths:
+        return [], None
+    rows = _chain_read(len(paths)).rows(connection, **_numbered(paths))
+    found = {path: (slug, ident) for path, slug, ident in rows}
+    feed = found.get(paths[-1])
+    return [found[path][0] for path in paths if path in found], None if feed is None else int(feed[1])
+
+
+def _numbered(paths: list[str]) -> dict[str, str]:
+    return {f"path{index}": path for index, path in enumerate(paths)}
+
+
+@lru_cache(maxsize=16)
+def _chain_read(length: int) -> Prepared:
+    """The categories of a chain of `length` paths (a statement per length: chains are a few levels deep)."""
+    wanted = [bindparam(f"path{index}", type_=CATEGORY.c.path.type) for index in range(length)]
+    columns = (CATEGORY.c.path, CATEGORY.c.slug, CATEGORY.c.id)
+    return Prepared(select(*columns).where(CATEGORY.c.path.in_(wanted)))
 
 
 def category_tree(*, session: Session) -> list[CategoryNode]:

@@ -1,73 +1,91 @@
-"""One article's detail, found by id or by slug, with its neighbours in its feed."""
+"""One article's detail, found by id or by slug, with its neighbours in its feed.
+
+A detail is what readers ask for most, each time a different one, so its reads are prepared statements
+(`app.store.prepared`): the row, its categories' slugs with its feed's id, and one index range read per
+neighbour.
+"""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, bindparam, select, tuple_
+from sqlalchemy.engine import Connection
 
-from app.query.categories import category_slugs, feed_id
+from app.query.categories import chain_categories
 from app.query.schemas import ArticleDetail, ArticleLink
+from app.store.prepared import Prepared
 from app.store.tables import ARTICLE, LINK
 
 DETAIL_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleDetail.model_fields if name in ARTICLE.c)
+DETAIL_NAMES = tuple(column.name for column in DETAIL_COLUMNS)
 LINK_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleLink.model_fields)
+LINK_NAMES = tuple(column.name for column in LINK_COLUMNS)
+_BY_KEY = {
+    "id": Prepared(select(*DETAIL_COLUMNS).where(ARTICLE.c.id == bindparam("key"))),
+    "slug": Prepared(select(*DETAIL_COLUMNS).where(ARTICLE.c.slug == bindparam("key"))),
+}
 
 
-def get_article(*, session: Session, where: ColumnElement[bool]) -> ArticleDetail | None:
-    """The article `where` selects (`ARTICLE.c.id == ...` or `ARTICLE.c.slug == ...`), or None."""
-    row = session.execute(select(*DETAIL_COLUMNS).where(where)).mappings().first()
-    if row is None:
+def get_article(connection: Connection, key: str, by: Literal["id", "slug"] = "id") -> ArticleDetail | None:
+    """The article whose id (or slug) is `key`, or None."""
+    found = _BY_KEY[by].first(connection, key=key)
+    if found is None:
         return None
+    row = dict(zip(DETAIL_NAMES, found, strict=True))
     body = row["body_text"]
-    (slugs,) = category_slugs(session=session, chains=[row["categories"]])
-    newer, older = _neighbours(session, row["categories"], row["published_at"], row["id"])
+    slugs, feed = chain_categories(connection, row["categories"])
+    newer, older = _neighbours(connection, feed, row["published_at"], row["id"])
     derived = {
         "paragraphs": body.split("\n\n") if body else [],
         "category_slugs": slugs,
         "newer": newer,
         "older": older,
     }
-    return ArticleDetail.model_validate(dict(row) | derived)
+    return ArticleDetail.model_validate(row | derived)
+
+
+def _neighbour_read(where: ColumnElement[bool], *order: Any) -> Prepared:
+    return Prepared(
+        select(*LINK_COLUMNS)
+        .select_from(LINK.join(ARTICLE, ARTICLE.c.id == LINK.c.article_id))
+        .where(LINK.c.category_id == bindparam("feed"), where)
+        .order_by(*order)
+        .limit(1)
+    )
+
+
+# Where the newer and the older neighbour are, in the listing's order (newest first, undated last): each
+# an index range read on the link table's (category_id, published_at, article_id), tried in turn.
+_MOMENT, _OTHER = LINK.c.published_at, LINK.c.article_id
+_DATED, _UNDATED = _MOMENT.is_not(None), _MOMENT.is_(None)
+_KEY, _HERE = tuple_(_MOMENT, _OTHER), tuple_(bindparam("moment", type_=_MOMENT.type), bindparam("article"))
+_DATED_NEWER = [_neighbour_read(and_(_DATED, _KEY > _HERE), _MOMENT.asc(), _OTHER.asc())]
+_DATED_OLDER = [
+    _neighbour_read(and_(_DATED, _KEY < _HERE), _MOMENT.desc(), _OTHER.desc()),
+    _neighbour_read(_UNDATED, _OTHER.desc()),
+]
+# An undated article: among the undated (by id, as listed), else the oldest dated.
+_UNDATED_NEWER = [
+    _neighbour_read(and_(_UNDATED, _OTHER > bindparam("article")), _OTHER.asc()),
+    _neighbour_read(_DATED, _MOMENT.asc(), _OTHER.asc()),
+]
+_UNDATED_OLDER = [_neighbour_read(and_(_UNDATED, _OTHER < bindparam("article")), _OTHER.desc())]
 
 
 def _neighbours(
-    session: Session, categories: list[str], published_at: datetime | None, article_id: str
+    connection: Connection, feed: int | None, published_at: datetime | None, article_id: str
 ) -> tuple[ArticleLink | None, ArticleLink | None]:
-    """The articles just before and just after this one in its feed's listing (newest first, undated
-    last): one index range read each, on the link table's (category_id, published_at, article_id)."""
-    feed = feed_id(session=session, chain=categories)
+    """The articles just before and just after this one in its feed's listing."""
     if feed is None:
         return None, None
-    query = (
-        select(*LINK_COLUMNS)
-        .select_from(LINK.join(ARTICLE, ARTICLE.c.id == LINK.c.article_id))
-        .where(LINK.c.category_id == feed)
-    )
-    newer, older = _steps(published_at, article_id)
-    return _first(session, query, newer), _first(session, query, older)
+    newer, older = (_UNDATED_NEWER, _UNDATED_OLDER) if published_at is None else (_DATED_NEWER, _DATED_OLDER)
+    params = {"feed": feed, "moment": published_at, "article": article_id}
+    return _first(connection, newer, params), _first(connection, older, params)
 
 
-Step = tuple[ColumnElement[bool], list[Any]]
-
-
-def _steps(published_at: datetime | None, article_id: str) -> tuple[list[Step], list[Step]]:
-    """Where to look for the newer and for the older neighbour, in order: (WHERE, ORDER BY) ranges."""
-    moment, other = LINK.c.published_at, LINK.c.article_id
-    dated, undated = moment.is_not(None), moment.is_(None)
-    if published_at is None:  # undated: among the undated (by id, as listed), else the oldest dated
-        newer = [(and_(undated, other > article_id), [other.asc()]), (dated, [moment.asc(), other.asc()])]
-        older = [(and_(undated, other < article_id), [other.desc()])]
-        return newer, older
-    key, here = tuple_(moment, other), (published_at, article_id)
-    newer = [(and_(dated, key > here), [moment.asc(), other.asc()])]
-    older = [(and_(dated, key < here), [moment.desc(), other.desc()]), (undated, [other.desc()])]
-    return newer, older
-
-
-def _first(session: Session, query: Any, steps: list[Step]) -> ArticleLink | None:
-    for where, order in steps:
-        row = session.execute(query.where(where).order_by(*order).limit(1)).mappings().first()
+def _first(connection: Connection, reads: list[Prepared], params: dict[str, Any]) -> ArticleLink | None:
+    for read in reads:
+        row = read.first(connection, **params)
         if row is not None:
-            return ArticleLink.model_validate(dict(row))
+            return ArticleLink.model_validate(dict(zip(LINK_NAMES, row, strict=True)))
     return None

@@ -129,6 +129,11 @@ class Backend(ABC):
         """Why the database cannot be used, when the error says so; None for an error of one statement or
         of its values (a cancelled query, a refused value)."""
 
+    def read_cursor(self, connection: Connection) -> Any:
+        """A driver cursor for a prepared read (`app.store.prepared`), which SQLAlchemy's execution events do
+        not see: a backend arms here whatever those events would have armed."""
+        return connection.connection.cursor()
+
     @abstractmethod
     def describe(self, url: URL) -> str:
         """The database as people name it in a message (never with its password)."""

@@ -51,13 +51,18 @@ def _limit_statements(engine: Engine, seconds: float) -> None:
 
     def on_connect(dbapi_connection: Any, record: Any) -> None:
         state = record.info.setdefault("deadline", [float("inf")])
+        record.info["statement_seconds"] = seconds
         dbapi_connection.set_progress_handler(lambda: time.monotonic() > state[0], 20_000)
 
     def before_execute(connection: Any, *_args: Any) -> None:
-        connection.info.setdefault("deadline", [float("inf")])[0] = time.monotonic() + seconds
+        _arm_deadline(connection.info, seconds)
 
     event.listen(engine, "connect", on_connect)
     event.listen(engine, "before_cursor_execute", before_execute)
+
+
+def _arm_deadline(info: dict[str, Any], seconds: float) -> None:
+    info.setdefault("deadline", [float("inf")])[0] = time.monotonic() + seconds
 
 
 # Primary result codes of refused values: too big, constraint failed, datatype mismatch.
@@ -121,6 +126,12 @@ class SQLiteBackend(Backend):
         # IMMEDIATE takes the write lock now: a deferred transaction that reads first can fail with
         # SQLITE_BUSY when it later tries to write after another writer committed.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    def read_cursor(self, connection: Connection) -> Any:
+        seconds = connection.info.get("statement_seconds")
+        if seconds is not None:  # the statement deadline, as `_limit_statements` arms it for every statement
+            _arm_deadline(connection.info, seconds)
+        return connection.connection.cursor()
 
     def refuses_values(self, error: DBAPIError) -> bool:
         code = getattr(error.orig, "sqlite_errorcode", None)
