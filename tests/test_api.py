@@ -177,6 +177,23 @@ def test_category_articles_route(client: TestClient, corpus: Path) -> None:
     assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
 
 
+def test_a_category_total_follows_every_ingest(
+    client: TestClient, corpus: Path, write_post: WritePost, run_ingest: IngestFn
+) -> None:
+    assert client.get("/categories/jin-rong/articles").json()["total"] == 2
+    write_post(
+        "金融/新浪财经/新浪财经－美股/more.md",
+        title="再一篇",
+        categories="\n - 金融\n - 新浪财经\n - 新浪财经－美股",
+    )
+    run_ingest(corpus)
+    assert client.get("/categories/jin-rong/articles").json()["total"] == 3
+    (corpus / "金融" / "新浪财经" / "新浪财经－美股" / "us.md").unlink()
+    run_ingest(corpus, prune=True)
+    body = client.get("/categories/jin-rong/articles").json()
+    assert body["total"] == 2 and len(body["items"]) == 2
+
+
 def test_healthz(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
 

@@ -4,14 +4,16 @@ categories an article is filed under."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import bindparam, or_, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from app.query.schemas import CategoryNode
+from app.store.data_version import current
 from app.store.prepared import Prepared
-from app.store.tables import CATEGORY
+from app.store.tables import CATEGORY, LINK
 from app.text.paths import PATH_SEPARATOR, category_path
 
 
@@ -69,6 +71,28 @@ def _chain_read(length: int) -> Prepared:
     wanted = [bindparam(f"path{index}", type_=CATEGORY.c.path.type) for index in range(length)]
     columns = (CATEGORY.c.path, CATEGORY.c.slug, CATEGORY.c.id)
     return Prepared(select(*columns).where(CATEGORY.c.path.in_(wanted)))
+
+
+# Per database, the article count of a category at a data version: a count reads every entry of the category
+# in the link table's index (1.4 ms for 37,000), and a reader paging through a category asks it each page.
+_TOTALS: "WeakKeyDictionary[Engine, dict[tuple[int, int], int]]" = WeakKeyDictionary()
+_TOTALS_KEPT = 1024
+_COUNT = Prepared(select(func.count()).select_from(LINK).where(LINK.c.category_id == bindparam("category")))
+
+
+def category_total(connection: Connection, category_id: int) -> int:
+    """How many articles a category holds (its descendants' included), counted once per data version."""
+    # The version is read first: a write committed before the count then files it under an older version,
+    # which no later request asks for, never a stale count under the newer one.
+    key = (category_id, current(connection))
+    totals = _TOTALS.setdefault(connection.engine, {})
+    total = totals.get(key)
+    if total is None:
+        (total,) = _COUNT.first(connection, category=category_id) or (0,)
+        if len(totals) >= _TOTALS_KEPT:
+            totals.clear()
+        totals[key] = total
+    return total
 
 
 def category_tree(*, session: Session) -> list[CategoryNode]:

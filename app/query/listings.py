@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from app.query.categories import category_slugs
+from app.query.categories import category_slugs, category_total
 from app.query.facets import count_facets
 from app.query.filters import ArticleFilters, ResolvedFilters
 from app.query.highlight import highlight_body, highlight_title
@@ -79,8 +79,14 @@ class _Source:
     """The filtered rows of a listing (selects without columns yet) and the key to page them by."""
 
     rows: Select[Any]
-    counted: Select[Any]  # the same rows, perhaps through fewer tables
     key: SortKey
+    category: int | None = None  # the rows are all of this category's, and only those
+
+    def total(self, session: Session) -> int:
+        """How many rows there are."""
+        if self.category is not None:
+            return category_total(session.connection(), self.category)
+        return int(session.execute(self.rows.add_columns(func.count())).scalar_one())
 
 
 def _listing_source(filters: ResolvedFilters, key: SortKey) -> _Source:
@@ -88,13 +94,12 @@ def _listing_source(filters: ResolvedFilters, key: SortKey) -> _Source:
     category = filters.one_category() if key.name in IN_ONE_CATEGORY else None
     if category is None:
         rows = select().select_from(ARTICLE).where(*filters.conditions())
-        return _Source(rows, rows, key)
+        return _Source(rows, key)
     others = filters.without_categories().conditions()
     in_category = LINK.c.category_id == category
     joined = LINK.join(ARTICLE, ARTICLE.c.id == LINK.c.article_id)
     rows = select().select_from(joined).where(in_category, *others)
-    counted = rows if others else select().select_from(LINK).where(in_category)  # an index-only count
-    return _Source(rows, counted, IN_ONE_CATEGORY[key.name])
+    return _Source(rows, IN_ONE_CATEGORY[key.name], None if others else category)
 
 
 def _keyset_page(
@@ -116,7 +121,7 @@ def _keyset_page(
         rows = keyset_rows(session=session, query=query, key=key, after=after, limit=limit + 1)
     next_cursor = encode_cursor(key, key.values(rows[limit - 1])) if len(rows) > limit else None
     items = summaries(session, rows[:limit])
-    total = session.execute(source.counted.add_columns(func.count())).scalar_one() if count else None
+    total = source.total(session) if count else None
     return ArticlePage(items=items, total=total, limit=limit, offset=offset, next_cursor=next_cursor)
 
 

@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import Connection, Engine
+
+from app.store.prepared import Prepared
+from app.store.tables import DATA_VERSION
 
 BUMP = text("UPDATE data_version SET version = version + 1, changed_at = :now WHERE id = 1")
 READ = "SELECT version, changed_at FROM data_version WHERE id = 1"
@@ -22,6 +25,15 @@ class Version:
 
     number: int
     changed_at: datetime
+
+
+_CURRENT = Prepared(select(DATA_VERSION.c.version).where(DATA_VERSION.c.id == 1))
+
+
+def current(connection: Connection) -> int:
+    """The counter as this connection sees it now (a prepared read, for memos kept per version)."""
+    found = _CURRENT.first(connection)
+    return 0 if found is None else int(found[0])
 
 
 def bump(connection: Connection) -> None:

@@ -116,3 +116,4 @@ class DataVersion(SQLModel, table=True):
 ARTICLE: Table = SQLModel.metadata.tables["article"]
 LINK: Table = SQLModel.metadata.tables["article_category"]
 CATEGORY: Table = SQLModel.metadata.tables["category"]
+DATA_VERSION: Table = SQLModel.metadata.tables["data_version"]
