@@ -10,9 +10,10 @@ from app.api.deps import database_of
 from app.api.fields import SummaryFields
 from app.api.known_parameters import CheckedRoute
 from app.api.listing import INVALID, NOT_FOUND, FiltersDep, listing_response
-from app.api.paging import PagingDep
-from app.api.search import SearchDep
+from app.api.paging import Paging, PagingDep
+from app.api.search import SearchDep, SearchParams
 from app.query.categories import category_tree, find_category
+from app.query.filters import ArticleFilters
 from app.query.schemas import ArticlePage, CategoryNode
 
 router = APIRouter(route_class=CheckedRoute, tags=["categories"])
@@ -59,7 +60,14 @@ async def category_articles(
         within = replace(filters, within=found.slug)
         return listing_response(request, session, within, paging, search, fields)
 
-    return await database_of(request).read(listing)
+    return await database_of(request).read(listing, bounded=_bounded(filters, paging, search))
+
+
+def _bounded(filters: ArticleFilters, paging: Paging, search: SearchParams) -> bool:
+    """True for the pages readers walk: the category's articles by date, from its start or from a cursor
+    (index range reads of the link table, the count kept per data version)."""
+    plain = filters == ArticleFilters() and search.query is None and not search.facets
+    return plain and not paging.offset and search.sort in (None, "relevance", "-published_at", "published_at")
 
 
 def _not_found(value: str, candidates: tuple[str, ...]) -> str:

@@ -20,6 +20,11 @@ def _in_session(engine: Engine, work: Callable[[Session], T]) -> T:
         return work(session)
 
 
+def _bound_session(connection: Connection, work: Callable[[Session], T]) -> T:
+    with Session(bind=connection) as session:
+        return work(session)
+
+
 def _on_connection(engine: Engine, work: Callable[[Connection], T]) -> T:
     with engine.connect() as connection:
         return work(connection)
@@ -42,9 +47,14 @@ class Database:
         self._threads = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="articles-read")
         self._held: Connection | None = None
 
-    async def read(self, work: Callable[[Session], T]) -> T:
-        """`work(session)`'s result, computed in a read thread."""
-        return await self.run(_in_session, self.engine, work)
+    async def read(self, work: Callable[[Session], T], *, bounded: bool = False) -> T:
+        """`work(session)`'s result, computed in a read thread; or, for `bounded` work (a few index range
+        reads, a millisecond or two) on the embedded database, on the event loop. There it beats a thread:
+        a thread hands the interpreter's lock to the event loop around each SQLite call and then waits up to
+        the switch interval to get it back, which made a category page take twice its own time."""
+        if not (bounded and self.embedded):
+            return await self.run(_in_session, self.engine, work)
+        return await self.lookup(lambda connection: _bound_session(connection, work))
 
     async def lookup(self, work: Callable[[Connection], T]) -> T:
         """`work(connection)`'s result, for reads of a few rows by key. On the embedded database it runs on

@@ -74,13 +74,13 @@ def listing_filters(
 ) -> ArticleFilters:
     """The filters shared by every listing (undated articles never pass `since` or `until`)."""
     return ArticleFilters(
-        categories=category,
+        categories=tuple(category),
         category_mode=category_mode,
-        authors=author,
+        authors=tuple(author),
         since=since,
         until=until,
         has_image=has_image,
-        slugs=article_slug,
+        slugs=tuple(article_slug),
     )
 
 

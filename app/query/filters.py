@@ -7,12 +7,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app.query.authors import author_names
+from app.query.category_memo import category_memo
 from app.store.backends.base import IndexedFilters
-from app.store.tables import ARTICLE, CATEGORY, LINK
+from app.store.tables import ARTICLE, LINK
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,14 +95,12 @@ class ResolvedFilters:
 
 def _category_ids(session: Session, values: Sequence[str]) -> dict[str, tuple[int, ...]]:
     """For each value, the ids of the categories it is the slug or the name of."""
-    query = select(CATEGORY.c.id, CATEGORY.c.slug, CATEGORY.c.name).where(
-        or_(CATEGORY.c.slug.in_(values), CATEGORY.c.name.in_(values))
-    )
-    found: dict[str, set[int]] = {value: set() for value in values}
-    for row in session.execute(query):
-        for key in (row.slug, row.name):
-            if key in found:
-                found[key].add(row.id)
+    memo = category_memo(session.connection())
+    found: dict[str, set[int]] = {}
+    for value in values:
+        by_slug = memo.by_slug.get(value)
+        named = memo.by_name.get(value, [])
+        found[value] = {category.id for category in named} | ({by_slug.id} if by_slug else set())
     return {value: tuple(sorted(ids)) for value, ids in found.items()}
 
 

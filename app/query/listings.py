@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from app.query.categories import category_slugs, category_total
+from app.query.categories import category_slugs
+from app.query.category_memo import category_memo
 from app.query.facets import count_facets
 from app.query.filters import ArticleFilters, ResolvedFilters
 from app.query.highlight import highlight_body, highlight_title
@@ -85,7 +86,8 @@ class _Source:
     def total(self, session: Session) -> int:
         """How many rows there are."""
         if self.category is not None:
-            return category_total(session.connection(), self.category)
+            connection = session.connection()
+            return category_memo(connection).total(connection, self.category)
         return int(session.execute(self.rows.add_columns(func.count())).scalar_one())
 
 

@@ -1,0 +1,76 @@
+"""The category table and per-category article counts, kept in memory per data version.
+
+Every listing and detail names categories: the slugs of an article's chain, the category a path or a value
+names, how many articles a category holds. The table is small (a few dozen rows for a whole corpus) and
+changes only when an ingest commits, so each process reads it once per data version instead of querying
+it on every request; a count (which reads a category's whole range of the link table's index, 1.4 ms for
+37,000 articles) is made once per version too. The version is read before the table or a count: a write
+committed in between files what was read under an older version, which no later request asks for, never
+stale values under the newer one.
+"""
+
+from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.engine import Connection, Engine
+
+from app.store.data_version import current
+from app.store.prepared import Prepared
+from app.store.tables import CATEGORY, LINK
+
+_ROWS = Prepared(select(CATEGORY.c.id, CATEGORY.c.slug, CATEGORY.c.name, CATEGORY.c.path))
+_COUNT = Prepared(select(func.count()).select_from(LINK).where(LINK.c.category_id == bindparam("category")))
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    id: int
+    slug: str
+    name: str
+    path: str
+
+
+@dataclass(slots=True)
+class CategoryMemo:
+    """The categories of one data version, by path, slug and name, and the counts asked for so far."""
+
+    version: int
+    by_path: dict[str, Category]
+    by_slug: dict[str, Category]
+    by_name: dict[str, list[Category]]
+    totals: dict[int, int] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, connection: Connection, version: int) -> "CategoryMemo":
+        categories = [Category(*row) for row in _ROWS.rows(connection)]
+        by_name: dict[str, list[Category]] = {}
+        for category in categories:
+            by_name.setdefault(category.name, []).append(category)
+        by_path = {category.path: category for category in categories}
+        return cls(version, by_path, {category.slug: category for category in categories}, by_name)
+
+    def named(self, value: str) -> list[Category]:
+        """The category whose slug is `value`, else those named `value`."""
+        found = self.by_slug.get(value)
+        return [found] if found is not None else self.by_name.get(value, [])
+
+    def total(self, connection: Connection, category_id: int) -> int:
+        """How many articles the category holds (its descendants' included)."""
+        total = self.totals.get(category_id)
+        if total is None:
+            (total,) = _COUNT.first(connection, category=category_id) or (0,)
+            self.totals[category_id] = total
+        return total
+
+
+_MEMOS: "WeakKeyDictionary[Engine, CategoryMemo]" = WeakKeyDictionary()
+
+
+def category_memo(connection: Connection) -> CategoryMemo:
+    """The categories as of the data version current now."""
+    version = current(connection)
+    memo = _MEMOS.get(connection.engine)
+    if memo is None or memo.version != version:
+        memo = _MEMOS[connection.engine] = CategoryMemo.read(connection, version)
+    return memo
