@@ -113,6 +113,27 @@ def test_category_listing_walks_by_cursor_with_its_filters(
     assert _in_listing_order(walked)
 
 
+@pytest.mark.parametrize("sort", ["-published_at", "published_at"])
+def test_a_category_alone_walks_by_cursor_like_its_pages_by_offset(
+    client: TestClient, write_post: WritePost, run_ingest: IngestFn, tmp_path: Path, sort: str
+) -> None:
+    _write_many(write_post, 23)
+    write_post("游戏/3DMGame/新闻中心/g.md", title="g", categories="\n - 游戏\n - 3DMGame\n - 新闻中心")
+    run_ingest(tmp_path / "posts")
+    walked = _walk(client, f"/categories/jin-rong/articles?limit=4&sort={sort}")
+    by_offset = [
+        item
+        for offset in range(0, 24, 4)
+        for item in client.get(
+            "/categories/jin-rong/articles", params={"limit": 4, "offset": offset, "sort": sort}
+        ).json()["items"]
+    ]
+    assert walked == by_offset and len(walked) == 23
+    assert walked[-1]["published_at"] is None  # the undated tail is walked too
+    if sort == "-published_at":
+        assert _in_listing_order(walked)
+
+
 def test_count_false_skips_the_total(client: TestClient, write_post: WritePost, run_ingest: IngestFn) -> None:
     run_ingest(write_post())
     body = client.get("/articles", params={"count": "false"}).json()

@@ -2,9 +2,10 @@
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.query.categories import category_slugs
@@ -19,6 +20,7 @@ from app.query.pagination import (
     encode_cursor,
     encode_position,
     keyset_rows,
+    prepared_keyset_rows,
 )
 from app.query.schemas import ArticleBase, ArticlePage, ArticleSummary, Highlights
 from app.query.sorts import IN_ONE_CATEGORY, KEYSET_SORTS, NEWEST_FIRST, Sort
@@ -104,6 +106,19 @@ def _listing_source(filters: ResolvedFilters, key: SortKey) -> _Source:
     return _Source(rows, IN_ONE_CATEGORY[key.name], None if others else category)
 
 
+# The articles of one category, through the link table's index (the category a bind parameter).
+_CATEGORY_ROWS = (
+    select()
+    .select_from(LINK.join(ARTICLE, ARTICLE.c.id == LINK.c.article_id))
+    .where(LINK.c.category_id == bindparam("category"))
+)
+
+
+@cache
+def _category_query(key: SortKey) -> Select[Any]:
+    return _CATEGORY_ROWS.add_columns(*SUMMARY_COLUMNS, *key.labelled())
+
+
 def _keyset_page(
     session: Session,
     source: _Source,
@@ -115,11 +130,18 @@ def _keyset_page(
     """A page continuing `key`'s order after the cursor's row: a deep page costs what the first does."""
     key = source.key
     after = decode_cursor(key, cursor) if cursor else None
-    query = source.rows.add_columns(*SUMMARY_COLUMNS, *key.labelled())
-    if offset:
+    rows: Sequence[Mapping[Any, Any]]
+    if not offset and source.category is not None:  # a category's pages by date: the pages readers walk
+        connection, query = session.connection(), _category_query(key)
+        rows = prepared_keyset_rows(
+            connection, "category", query, key, after, limit + 1, category=source.category
+        )
+    elif offset:
+        query = source.rows.add_columns(*SUMMARY_COLUMNS, *key.labelled())
         statement = query.order_by(*key.order_by()).limit(limit + 1).offset(offset)
         rows = list(session.execute(statement).mappings())
     else:  # the first page too: the keyset ranges read the index even where NULLS LAST would not
+        query = source.rows.add_columns(*SUMMARY_COLUMNS, *key.labelled())
         rows = keyset_rows(session=session, query=query, key=key, after=after, limit=limit + 1)
     next_cursor = encode_cursor(key, key.values(rows[limit - 1])) if len(rows) > limit else None
     items = summaries(session, rows[:limit])

@@ -15,8 +15,11 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 import orjson
-from sqlalchemy import ColumnElement, Select, and_, true, tuple_
+from sqlalchemy import BindParameter, ColumnElement, Integer, Select, and_, bindparam, true, tuple_
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+
+from app.store.prepared import Prepared
 
 Kind = Literal["datetime", "str", "float"]
 _TYPES: dict[Kind, type] = {"datetime": str, "str": str, "float": float}
@@ -124,8 +127,10 @@ def _after(expressions: Sequence[ColumnElement[Any]], values: Sequence[Any], des
     """Rows strictly after `values` in the order of `expressions` (a row-value comparison uses the index)."""
     if len(expressions) == 1:
         return expressions[0] < values[0] if descending else expressions[0] > values[0]
-    # A plain tuple on the right takes the column types (UTC handling of datetimes included).
-    left, right = tuple_(*expressions), tuple(values)
+    # A plain tuple on the right takes the column types (UTC handling of datetimes included); bind
+    # parameters (a prepared read's) are already typed.
+    bound = all(isinstance(value, BindParameter) for value in values)
+    left, right = tuple_(*expressions), tuple_(*values) if bound else tuple(values)
     return left < right if descending else left > right
 
 
@@ -157,3 +162,46 @@ def keyset_rows(
             break
         rows.extend(session.execute(query.where(where).order_by(*order).limit(wanted)).mappings())
     return rows
+
+
+# Prepared range reads of `prepared_keyset_rows`, by the caller's name for its query, the sort and the shape
+# of the position (which of its values are NULL: each shape reads other ranges).
+_PREPARED: dict[tuple[str, str, tuple[bool, ...] | None], list[Prepared]] = {}
+
+
+def prepared_keyset_rows(
+    connection: Connection,
+    name: str,
+    query: Select[Any],
+    key: SortKey,
+    after: tuple[Any, ...] | None,
+    limit: int,
+    **params: Any,
+) -> list[dict[str, Any]]:
+    """What `keyset_rows` reads, for a `query` that differs between calls only by its bind parameters
+    (`params`) and is known as `name`: each range's statement is built and compiled once, then run on the
+    driver (building a statement cost more than the read)."""
+    shape = None if after is None else tuple(value is None for value in after)
+    reads = _PREPARED.get((name, key.name, shape))
+    if reads is None:
+        reads = _PREPARED[(name, key.name, shape)] = _prepared_ranges(query, key, after)
+    values = {f"after_{i}": value for i, value in enumerate(after or ()) if value is not None}
+    rows: list[dict[str, Any]] = []
+    for read in reads:
+        wanted = limit - len(rows)
+        if wanted <= 0:
+            break
+        rows.extend(read.mappings(connection, **params, **values, limit=wanted))
+    return rows
+
+
+def _prepared_ranges(query: Select[Any], key: SortKey, after: tuple[Any, ...] | None) -> list[Prepared]:
+    bound = None
+    if after is not None:
+        columns = key.columns
+        bound = tuple(
+            None if value is None else bindparam(f"after_{i}", type_=columns[i].expression.type)
+            for i, value in enumerate(after)
+        )
+    limit = bindparam("limit", type_=Integer())
+    return [Prepared(query.where(where).order_by(*order).limit(limit)) for where, order in ranges(key, bound)]

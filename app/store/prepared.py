@@ -52,6 +52,16 @@ class Prepared:
             cursor.close()
         return [_processed(compiled.columns, row) for row in fetched]
 
+    def mappings(self, connection: Connection, **params: Any) -> list[dict[str, Any]]:
+        """Every row, as a dict by the selected columns' names (labels where labelled)."""
+        names = self.names
+        return [dict(zip(names, row, strict=True)) for row in self.rows(connection, **params)]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The selected columns' names."""
+        return tuple(str(column.key) for column in self.statement.selected_columns)
+
     def first(self, connection: Connection, **params: Any) -> tuple[Any, ...] | None:
         """The first row, or None (the statement should say LIMIT 1 or select by a unique key)."""
         found = self.rows(connection, **params)
