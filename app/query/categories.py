@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from app.query.category_memo import category_memo
+from app.query.category_memo import category_memo, session_categories
 from app.query.schemas import CategoryNode
 from app.store.tables import CATEGORY
 from app.text.paths import PATH_SEPARATOR, category_path
@@ -25,7 +25,7 @@ class CategoryLookup:
 def find_category(*, session: Session, value: str) -> CategoryLookup:
     """The category whose slug is `value`, else the one category of that name (a name such as 快讯 may name
     several feeds: then no slug, and the candidates' slugs)."""
-    memo = category_memo(session.connection())
+    memo = session_categories(session)
     if value in memo.by_slug:
         return CategoryLookup(value)
     slugs = tuple(sorted(category.slug for category in memo.by_name.get(value, [])))
@@ -34,7 +34,7 @@ def find_category(*, session: Session, value: str) -> CategoryLookup:
 
 def category_slugs(*, session: Session, chains: Sequence[Sequence[str]]) -> list[list[str]]:
     """For each chain of category names (top first), the slugs of its categories."""
-    by_path = category_memo(session.connection()).by_path
+    by_path = session_categories(session).by_path
     paths = [[category_path(chain[: depth + 1]) for depth in range(len(chain))] for chain in chains]
     return [[by_path[path].slug for path in chain if path in by_path] for chain in paths]
 

@@ -14,6 +14,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
 
 from app.store.data_version import current
 from app.store.prepared import Prepared
@@ -65,6 +66,15 @@ class CategoryMemo:
 
 
 _MEMOS: "WeakKeyDictionary[Engine, CategoryMemo]" = WeakKeyDictionary()
+
+
+def session_categories(session: Session) -> CategoryMemo:
+    """`category_memo` as of the session's first use of it: a request's reads agree on one version, and
+    ask for it once."""
+    memo: CategoryMemo | None = session.info.get("categories")
+    if memo is None:
+        memo = session.info["categories"] = category_memo(session.connection())
+    return memo
 
 
 def category_memo(connection: Connection) -> CategoryMemo:

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app.query.authors import author_names
-from app.query.category_memo import category_memo
+from app.query.category_memo import session_categories
 from app.store.backends.base import IndexedFilters
 from app.store.tables import ARTICLE, LINK
 
@@ -95,7 +95,7 @@ class ResolvedFilters:
 
 def _category_ids(session: Session, values: Sequence[str]) -> dict[str, tuple[int, ...]]:
     """For each value, the ids of the categories it is the slug or the name of."""
-    memo = category_memo(session.connection())
+    memo = session_categories(session)
     found: dict[str, set[int]] = {}
     for value in values:
         by_slug = memo.by_slug.get(value)

@@ -9,7 +9,7 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.query.categories import category_slugs
-from app.query.category_memo import category_memo
+from app.query.category_memo import session_categories
 from app.query.facets import count_facets
 from app.query.filters import ArticleFilters, ResolvedFilters
 from app.query.highlight import highlight_body, highlight_title
@@ -88,8 +88,7 @@ class _Source:
     def total(self, session: Session) -> int:
         """How many rows there are."""
         if self.category is not None:
-            connection = session.connection()
-            return category_memo(connection).total(connection, self.category)
+            return session_categories(session).total(session.connection(), self.category)
         return int(session.execute(self.rows.add_columns(func.count())).scalar_one())
 
 
