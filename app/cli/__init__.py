@@ -124,6 +124,9 @@ def serve(
         log_config=log_config(),
         access_log=False,  # app.access logs each request once, with its duration and request id
         http=BoundedHttpToolsProtocol,
+        # The standard library's event loop: as fast here, and fair when saturated; under uvloop 1% of
+        # requests waited ten times the median (p99 80 ms instead of 20 at the same median and rate).
+        loop="asyncio",
         h11_max_incomplete_event_size=MAX_HEAD_BYTES,  # unused with httptools; the same bound otherwise
     )
 
