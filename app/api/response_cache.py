@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.conditional import kept_on_304, not_modified
 from app.api.deps import Database
-from app.store.data_version import VersionProbe
+from app.store.data_version import Version, VersionProbe
 
 CACHED_PREFIXES = ("/articles", "/categories", "/feeds/")
 MAX_BODY = 512 * 1024
@@ -55,6 +55,7 @@ class ResponseCacheMiddleware:
         # Requests that missed while another one builds the same entry wait for it (no stampede).
         self.building: dict[tuple[Key, int], asyncio.Event] = {}
         self.this_turn: int | None = None  # the version read inline during this turn of the event loop
+        self.turn_probe: asyncio.Future[Version] | None = None  # the same, asked of a server database
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self._cacheable(scope):
@@ -81,11 +82,17 @@ class ResponseCacheMiddleware:
             self.building.pop((key, version), None)
 
     async def _version(self) -> int:
-        if not self.database.embedded:
-            return (await self.database.run(self.probe.read)).number
         # Every request handled in this turn of the loop had arrived before the turn began, so a version
-        # read during the turn is current for all of them: under load, one read serves a whole batch.
-        # The turn ends with the first callback scheduled in it, before any request that arrives later.
+        # read during the turn (or asked for in it, from a server database) is current for all of them:
+        # under load, one read serves a whole batch. The turn ends with the first callback scheduled in it,
+        # before any request that arrives later.
+        if not self.database.embedded:
+            if self.turn_probe is None:
+                self.turn_probe = asyncio.ensure_future(self.database.run(self.probe.read))
+                self.turn_probe.add_done_callback(_retrieve)
+                asyncio.get_running_loop().call_soon(self._end_turn)
+            # Shielded: a request abandoned while it waits leaves the read to the others of its turn.
+            return (await asyncio.shield(self.turn_probe)).number
         if self.this_turn is None:
             self.this_turn = self.probe.read().number
             asyncio.get_running_loop().call_soon(self._end_turn)
@@ -93,6 +100,7 @@ class ResponseCacheMiddleware:
 
     def _end_turn(self) -> None:
         self.this_turn = None
+        self.turn_probe = None
 
     def _cacheable(self, scope: Scope) -> bool:
         return (
@@ -127,6 +135,13 @@ class ResponseCacheMiddleware:
         self.entries[key] = entry
         while len(self.entries) > self.size or self.bytes > self.max_bytes:
             self.bytes -= len(self.entries.popitem(last=False)[1].body)
+
+
+def _retrieve(probe: "asyncio.Future[Version]") -> None:
+    # A failed probe whose requests were all abandoned: retrieved, so asyncio does not report it as lost
+    # (the requests that waited met the failure themselves).
+    if not probe.cancelled():
+        probe.exception()
 
 
 def _key(scope: Scope) -> tuple[Key, bool]:

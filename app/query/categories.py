@@ -5,10 +5,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from app.query.category_memo import category_memo, session_categories
+from app.query.category_memo import session_categories
 from app.query.schemas import CategoryNode
 from app.store.tables import CATEGORY
 from app.text.paths import PATH_SEPARATOR, category_path
@@ -37,14 +36,6 @@ def category_slugs(*, session: Session, chains: Sequence[Sequence[str]]) -> list
     by_path = session_categories(session).by_path
     paths = [[category_path(chain[: depth + 1]) for depth in range(len(chain))] for chain in chains]
     return [[by_path[path].slug for path in chain if path in by_path] for chain in paths]
-
-
-def chain_categories(connection: Connection, chain: Sequence[str]) -> tuple[list[str], int | None]:
-    """The slugs of a chain's categories (top first) and the id of its deepest one (the article's feed)."""
-    by_path = category_memo(connection).by_path
-    paths = [category_path(chain[: depth + 1]) for depth in range(len(chain))]
-    feed = by_path.get(paths[-1]) if paths else None
-    return [by_path[path].slug for path in paths if path in by_path], None if feed is None else feed.id
 
 
 def category_tree(*, session: Session) -> list[CategoryNode]:

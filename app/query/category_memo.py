@@ -77,9 +77,10 @@ def session_categories(session: Session) -> CategoryMemo:
     return memo
 
 
-def category_memo(connection: Connection) -> CategoryMemo:
-    """The categories as of the data version current now."""
-    version = current(connection)
+def category_memo(connection: Connection, version: int | None = None) -> CategoryMemo:
+    """The categories as of the data version current now (or of `version`, read by the caller with the
+    rows it serves)."""
+    version = current(connection) if version is None else version
     memo = _MEMOS.get(connection.engine)
     if memo is None or memo.version != version:
         memo = _MEMOS[connection.engine] = CategoryMemo.read(connection, version)

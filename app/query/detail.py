@@ -1,28 +1,32 @@
 """One article's detail, found by id or by slug, with its neighbours in its feed.
 
-A detail is what readers ask for most, each time a different one, so its reads are prepared statements
-(`app.store.prepared`): the row, its categories' slugs with its feed's id, and one index range read per
-neighbour.
+A detail is what readers ask for most, each time a different one, so it is two prepared reads
+(`app.store.prepared`), each one round trip to the database: the row, with the data version that says
+whether the categories kept in memory are current (`app.query.category_memo`), then both neighbours at once.
 """
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, bindparam, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, bindparam, literal_column, select, tuple_, union_all
 from sqlalchemy.engine import Connection
 
-from app.query.categories import chain_categories
+from app.query.category_memo import category_memo
 from app.query.schemas import ArticleDetail, ArticleLink
 from app.store.prepared import Prepared
-from app.store.tables import ARTICLE, LINK
+from app.store.tables import ARTICLE, DATA_VERSION, LINK
+from app.text.paths import category_path
 
 DETAIL_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleDetail.model_fields if name in ARTICLE.c)
 DETAIL_NAMES = tuple(column.name for column in DETAIL_COLUMNS)
 LINK_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleLink.model_fields)
 LINK_NAMES = tuple(column.name for column in LINK_COLUMNS)
+_VERSION = select(DATA_VERSION.c.version).where(DATA_VERSION.c.id == 1).scalar_subquery()
 _BY_KEY = {
-    "id": Prepared(select(*DETAIL_COLUMNS).where(ARTICLE.c.id == bindparam("key"))),
-    "slug": Prepared(select(*DETAIL_COLUMNS).where(ARTICLE.c.slug == bindparam("key"))),
+    key: Prepared(select(*DETAIL_COLUMNS, _VERSION.label("data_version")).where(column == bindparam("key")))
+    for key, column in (("id", ARTICLE.c.id), ("slug", ARTICLE.c.slug))
 }
 
 
@@ -31,21 +35,24 @@ def get_article(connection: Connection, key: str, by: Literal["id", "slug"] = "i
     found = _BY_KEY[by].first(connection, key=key)
     if found is None:
         return None
-    row = dict(zip(DETAIL_NAMES, found, strict=True))
+    *values, version = found
+    row = dict(zip(DETAIL_NAMES, values, strict=True))
+    by_path = category_memo(connection, version=version).by_path
+    paths = [category_path(row["categories"][: depth + 1]) for depth in range(len(row["categories"]))]
+    feed = by_path.get(paths[-1]) if paths else None
+    newer, older = (None, None) if feed is None else _neighbours(connection, feed.id, row)
     body = row["body_text"]
-    slugs, feed = chain_categories(connection, row["categories"])
-    newer, older = _neighbours(connection, feed, row["published_at"], row["id"])
     derived = {
         "paragraphs": body.split("\n\n") if body else [],
-        "category_slugs": slugs,
+        "category_slugs": [by_path[path].slug for path in paths if path in by_path],
         "newer": newer,
         "older": older,
     }
     return ArticleDetail.model_validate(row | derived)
 
 
-def _neighbour_read(where: ColumnElement[bool], *order: Any) -> Prepared:
-    return Prepared(
+def _range(where: ColumnElement[bool], *order: Any) -> Select[Any]:
+    return (
         select(*LINK_COLUMNS)
         .select_from(LINK.join(ARTICLE, ARTICLE.c.id == LINK.c.article_id))
         .where(LINK.c.category_id == bindparam("feed"), where)
@@ -54,38 +61,68 @@ def _neighbour_read(where: ColumnElement[bool], *order: Any) -> Prepared:
     )
 
 
+def _both_sides(newer: Select[Any], older: Select[Any]) -> Prepared:
+    """The first range of each side in one statement, each row tagged 0 (newer) or 1 (older)."""
+    tagged = [
+        select(literal_column(str(place)).label("place"), *branch.subquery().c)
+        for place, branch in enumerate([newer, older])
+    ]
+    return Prepared(select(union_all(*tagged).subquery()))
+
+
+@dataclass(frozen=True, slots=True)
+class _Sides:
+    """How to find both neighbours: the first range of each side at once; the others (where dated and
+    undated articles meet, at one end of the feed) one at a time, only when the first found nothing."""
+
+    first: Prepared
+    newer: tuple[Prepared, ...]
+    older: tuple[Prepared, ...]
+
+    @classmethod
+    def of(cls, newer: list[Select[Any]], older: list[Select[Any]]) -> "_Sides":
+        rest = (tuple(Prepared(branch) for branch in side[1:]) for side in (newer, older))
+        return cls(_both_sides(newer[0], older[0]), *rest)
+
+
 # Where the newer and the older neighbour are, in the listing's order (newest first, undated last): each
 # an index range read on the link table's (category_id, published_at, article_id), tried in turn.
 _MOMENT, _OTHER = LINK.c.published_at, LINK.c.article_id
 _DATED, _UNDATED = _MOMENT.is_not(None), _MOMENT.is_(None)
 _KEY, _HERE = tuple_(_MOMENT, _OTHER), tuple_(bindparam("moment", type_=_MOMENT.type), bindparam("article"))
-_DATED_NEWER = [_neighbour_read(and_(_DATED, _KEY > _HERE), _MOMENT.asc(), _OTHER.asc())]
+_DATED_NEWER = [_range(and_(_DATED, _KEY > _HERE), _MOMENT.asc(), _OTHER.asc())]
 _DATED_OLDER = [
-    _neighbour_read(and_(_DATED, _KEY < _HERE), _MOMENT.desc(), _OTHER.desc()),
-    _neighbour_read(_UNDATED, _OTHER.desc()),
+    _range(and_(_DATED, _KEY < _HERE), _MOMENT.desc(), _OTHER.desc()),
+    _range(_UNDATED, _OTHER.desc()),
 ]
 # An undated article: among the undated (by id, as listed), else the oldest dated.
 _UNDATED_NEWER = [
-    _neighbour_read(and_(_UNDATED, _OTHER > bindparam("article")), _OTHER.asc()),
-    _neighbour_read(_DATED, _MOMENT.asc(), _OTHER.asc()),
+    _range(and_(_UNDATED, _OTHER > bindparam("article")), _OTHER.asc()),
+    _range(_DATED, _MOMENT.asc(), _OTHER.asc()),
 ]
-_UNDATED_OLDER = [_neighbour_read(and_(_UNDATED, _OTHER < bindparam("article")), _OTHER.desc())]
+_UNDATED_OLDER = [_range(and_(_UNDATED, _OTHER < bindparam("article")), _OTHER.desc())]
+_DATED_SIDES = _Sides.of(_DATED_NEWER, _DATED_OLDER)
+_UNDATED_SIDES = _Sides.of(_UNDATED_NEWER, _UNDATED_OLDER)
 
 
 def _neighbours(
-    connection: Connection, feed: int | None, published_at: datetime | None, article_id: str
+    connection: Connection, feed: int, row: dict[str, Any]
 ) -> tuple[ArticleLink | None, ArticleLink | None]:
     """The articles just before and just after this one in its feed's listing."""
-    if feed is None:
-        return None, None
-    newer, older = (_UNDATED_NEWER, _UNDATED_OLDER) if published_at is None else (_DATED_NEWER, _DATED_OLDER)
-    params = {"feed": feed, "moment": published_at, "article": article_id}
-    return _first(connection, newer, params), _first(connection, older, params)
+    published_at: datetime | None = row["published_at"]
+    sides = _UNDATED_SIDES if published_at is None else _DATED_SIDES
+    params = {"feed": feed, "moment": published_at, "article": row["id"]}
+    found = {place: tuple(link) for place, *link in sides.first.rows(connection, **params)}
+    newer: tuple[Any, ...] | None = found.get(0)
+    older: tuple[Any, ...] | None = found.get(1)
+    for read in sides.newer if newer is None else ():
+        if (newer := read.first(connection, **params)) is not None:
+            break
+    for read in sides.older if older is None else ():
+        if (older := read.first(connection, **params)) is not None:
+            break
+    return _link(newer), _link(older)
 
 
-def _first(connection: Connection, reads: list[Prepared], params: dict[str, Any]) -> ArticleLink | None:
-    for read in reads:
-        row = read.first(connection, **params)
-        if row is not None:
-            return ArticleLink.model_validate(dict(zip(LINK_NAMES, row, strict=True)))
-    return None
+def _link(values: Sequence[Any] | None) -> ArticleLink | None:
+    return None if values is None else ArticleLink.model_validate(dict(zip(LINK_NAMES, values, strict=True)))
