@@ -1,4 +1,4 @@
-"""The database as the routes reach it: reads in a few threads, lookups by key on the event loop."""
+"""The database as the routes reach it: reads in a few threads, bounded ones on the event loop."""
 
 import asyncio
 from collections.abc import Callable
@@ -32,7 +32,7 @@ def _on_connection(engine: Engine, work: Callable[[Connection], T]) -> T:
 
 class Database:
     """Runs a request's reads: in a read thread with a session of its own, closed where it was used, or,
-    for lookups by key on the embedded database, on the event loop.
+    for lookups by key and other bounded reads on the embedded database, on the event loop.
 
     The routes are coroutines, so FastAPI hands nothing to a worker thread by itself; reads go to one of
     `threads` threads here. A request that is abandoned (over its time budget, or its client gone) stops

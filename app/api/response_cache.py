@@ -55,7 +55,7 @@ class ResponseCacheMiddleware:
         # Requests that missed while another one builds the same entry wait for it (no stampede).
         self.building: dict[tuple[Key, int], asyncio.Event] = {}
         self.this_turn: int | None = None  # the version read inline during this turn of the event loop
-        self.turn_probe: asyncio.Future[Version] | None = None  # the same, asked of a server database
+        self.pending: _SharedRead | None = None  # the version read asked of a server database, shared
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self._cacheable(scope):
@@ -82,17 +82,11 @@ class ResponseCacheMiddleware:
             self.building.pop((key, version), None)
 
     async def _version(self) -> int:
-        # Every request handled in this turn of the loop had arrived before the turn began, so a version
-        # read during the turn (or asked for in it, from a server database) is current for all of them:
-        # under load, one read serves a whole batch. The turn ends with the first callback scheduled in it,
-        # before any request that arrives later.
         if not self.database.embedded:
-            if self.turn_probe is None:
-                self.turn_probe = asyncio.ensure_future(self.database.run(self.probe.read))
-                self.turn_probe.add_done_callback(_retrieve)
-                asyncio.get_running_loop().call_soon(self._end_turn)
-            # Shielded: a request abandoned while it waits leaves the read to the others of its turn.
-            return (await asyncio.shield(self.turn_probe)).number
+            return (await self._shared_read()).number
+        # Every request handled in this turn of the loop had arrived before the turn began, so a version
+        # read during the turn is current for all of them: under load, one read serves a whole batch.
+        # The turn ends with the first callback scheduled in it, before any request that arrives later.
         if self.this_turn is None:
             self.this_turn = self.probe.read().number
             asyncio.get_running_loop().call_soon(self._end_turn)
@@ -100,7 +94,16 @@ class ResponseCacheMiddleware:
 
     def _end_turn(self) -> None:
         self.this_turn = None
-        self.turn_probe = None
+
+    async def _shared_read(self) -> Version:
+        # A server database is asked in a read thread. A read that has not begun yet (it waits for a thread
+        # or for the one before it) is current for every request that arrives meanwhile, so they share it:
+        # under load, reads no longer queue up one per request.
+        pending = self.pending
+        if pending is None or pending.began:
+            pending = self.pending = _SharedRead(self.probe, self.database)
+        # Shielded: a request abandoned while it waits leaves the read to the others sharing it.
+        return await asyncio.shield(pending.future)
 
     def _cacheable(self, scope: Scope) -> bool:
         return (
@@ -135,6 +138,22 @@ class ResponseCacheMiddleware:
         self.entries[key] = entry
         while len(self.entries) > self.size or self.bytes > self.max_bytes:
             self.bytes -= len(self.entries.popitem(last=False)[1].body)
+
+
+class _SharedRead:
+    """One version read in a read thread, and whether it has begun (the probe's lock taken)."""
+
+    def __init__(self, probe: VersionProbe, database: Database) -> None:
+        self.probe = probe
+        self.began = False
+        self.future: asyncio.Future[Version] = asyncio.ensure_future(database.run(self.read))
+        self.future.add_done_callback(_retrieve)
+
+    def read(self) -> Version:
+        return self.probe.read(began=self._begin)
+
+    def _begin(self) -> None:
+        self.began = True
 
 
 def _retrieve(probe: "asyncio.Future[Version]") -> None:

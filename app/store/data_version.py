@@ -5,6 +5,7 @@ SQLite and PostgreSQL alike, across processes and machines.
 """
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -51,9 +52,12 @@ class VersionProbe:
         self._lock = threading.Lock()
         self._last: tuple[Any, Any, Version] | None = None  # the raw row, and what it gave
 
-    def read(self) -> Version:
-        """The current version; raises the database's error (after dropping the connection) on failure."""
+    def read(self, began: Callable[[], None] | None = None) -> Version:
+        """The current version; raises the database's error (after dropping the connection) on failure.
+        `began` is called once the read has its turn on the probe's connection."""
         with self._lock:
+            if began is not None:
+                began()
             try:
                 return self._read()
             except Exception:
