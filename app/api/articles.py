@@ -88,8 +88,7 @@ async def article_by_slug(
     include: DetailInclude,
 ) -> Response:
     """The same article, body, headers and `fields` as `/articles/{id}`, found by slug."""
-    database = database_of(request)
-    return await database.lookup(lambda connection: _detail(connection, slug, "slug", include))
+    return await database_of(request).lookup(lambda connection: _detail(connection, slug, "slug", include))
 
 
 @router.get(

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.query.category_memo import session_categories
 from app.query.schemas import CategoryNode
 from app.store.tables import CATEGORY
-from app.text.paths import PATH_SEPARATOR, category_path
+from app.text.paths import PATH_SEPARATOR
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,18 +24,17 @@ class CategoryLookup:
 def find_category(*, session: Session, value: str) -> CategoryLookup:
     """The category whose slug is `value`, else the one category of that name (a name such as 快讯 may name
     several feeds: then no slug, and the candidates' slugs)."""
-    memo = session_categories(session)
-    if value in memo.by_slug:
+    found = session_categories(session).named(value)
+    if any(category.slug == value for category in found):
         return CategoryLookup(value)
-    slugs = tuple(sorted(category.slug for category in memo.by_name.get(value, [])))
+    slugs = tuple(sorted(category.slug for category in found))
     return CategoryLookup(slugs[0]) if len(slugs) == 1 else CategoryLookup(None, slugs)
 
 
 def category_slugs(*, session: Session, chains: Sequence[Sequence[str]]) -> list[list[str]]:
     """For each chain of category names (top first), the slugs of its categories."""
-    by_path = session_categories(session).by_path
-    paths = [[category_path(chain[: depth + 1]) for depth in range(len(chain))] for chain in chains]
-    return [[by_path[path].slug for path in chain if path in by_path] for chain in paths]
+    memo = session_categories(session)
+    return [memo.chain(chain)[0] for chain in chains]
 
 
 def category_tree(*, session: Session) -> list[CategoryNode]:

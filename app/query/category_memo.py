@@ -9,6 +9,7 @@ committed in between files what was read under an older version, which no later 
 stale values under the newer one.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.store.data_version import current
 from app.store.prepared import Prepared
 from app.store.tables import CATEGORY, LINK
+from app.text.paths import category_path
 
 _ROWS = Prepared(select(CATEGORY.c.id, CATEGORY.c.slug, CATEGORY.c.name, CATEGORY.c.path))
 _COUNT = Prepared(select(func.count()).select_from(LINK).where(LINK.c.category_id == bindparam("category")))
@@ -55,6 +57,13 @@ class CategoryMemo:
         """The category whose slug is `value`, else those named `value`."""
         found = self.by_slug.get(value)
         return [found] if found is not None else self.by_name.get(value, [])
+
+    def chain(self, names: Sequence[str]) -> tuple[list[str], Category | None]:
+        """The slugs of a chain's categories (names top first), and its deepest category (an article's
+        feed) when it exists."""
+        paths = [category_path(names[: depth + 1]) for depth in range(len(names))]
+        slugs = [self.by_path[path].slug for path in paths if path in self.by_path]
+        return slugs, self.by_path.get(paths[-1]) if paths else None
 
     def total(self, connection: Connection, category_id: int) -> int:
         """How many articles the category holds (its descendants' included)."""

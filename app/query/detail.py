@@ -15,17 +15,17 @@ from sqlalchemy.engine import Connection
 
 from app.query.category_memo import category_memo
 from app.query.schemas import ArticleDetail, ArticleLink
+from app.store.data_version import VERSION_NOW
 from app.store.prepared import Prepared
-from app.store.tables import ARTICLE, DATA_VERSION, LINK
-from app.text.paths import category_path
+from app.store.tables import ARTICLE, LINK
 
 DETAIL_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleDetail.model_fields if name in ARTICLE.c)
 DETAIL_NAMES = tuple(column.name for column in DETAIL_COLUMNS)
 LINK_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleLink.model_fields)
 LINK_NAMES = tuple(column.name for column in LINK_COLUMNS)
-_VERSION = select(DATA_VERSION.c.version).where(DATA_VERSION.c.id == 1).scalar_subquery()
+_ROW = select(*DETAIL_COLUMNS, VERSION_NOW.scalar_subquery().label("data_version"))
 _BY_KEY = {
-    key: Prepared(select(*DETAIL_COLUMNS, _VERSION.label("data_version")).where(column == bindparam("key")))
+    key: Prepared(_ROW.where(column == bindparam("key")))
     for key, column in (("id", ARTICLE.c.id), ("slug", ARTICLE.c.slug))
 }
 
@@ -37,14 +37,12 @@ def get_article(connection: Connection, key: str, by: Literal["id", "slug"] = "i
         return None
     *values, version = found
     row = dict(zip(DETAIL_NAMES, values, strict=True))
-    by_path = category_memo(connection, version=version).by_path
-    paths = [category_path(row["categories"][: depth + 1]) for depth in range(len(row["categories"]))]
-    feed = by_path.get(paths[-1]) if paths else None
+    slugs, feed = category_memo(connection, version=version).chain(row["categories"])
     newer, older = (None, None) if feed is None else _neighbours(connection, feed.id, row)
     body = row["body_text"]
     derived = {
         "paragraphs": body.split("\n\n") if body else [],
-        "category_slugs": [by_path[path].slug for path in paths if path in by_path],
+        "category_slugs": slugs,
         "newer": newer,
         "older": older,
     }

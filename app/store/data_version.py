@@ -28,7 +28,9 @@ class Version:
     changed_at: datetime
 
 
-_CURRENT = Prepared(select(DATA_VERSION.c.version).where(DATA_VERSION.c.id == 1))
+# The counter, for reads that carry it beside their rows (a scalar subquery) or ask for it alone.
+VERSION_NOW = select(DATA_VERSION.c.version).where(DATA_VERSION.c.id == 1)
+_CURRENT = Prepared(VERSION_NOW)
 
 
 def current(connection: Connection) -> int:
