@@ -78,6 +78,26 @@ def test_an_unknown_parameter_is_a_422_listing_the_valid_ones(
     assert error["parameter"] == unknown and "this operation takes:" in error["message"]
 
 
+@pytest.mark.parametrize(
+    ("url", "repeated"),
+    [
+        ("/articles?q=a&q=b", "q"),
+        ("/articles?limit=1&limit=2", "limit"),
+        (f"/articles/{ID}?fields=id&fields=title", "fields"),
+        ("/feeds/atom.xml?limit=1&limit=1", "limit"),
+    ],
+)
+def test_a_parameter_of_one_value_given_twice_is_a_422(client: TestClient, url: str, repeated: str) -> None:
+    r = client.get(url)
+    assert r.status_code == 422, r.text
+    (error,) = r.json()["errors"]
+    assert error == {"parameter": repeated, "message": "given more than once; this parameter takes one value"}
+
+
+def test_a_list_parameter_may_be_repeated(client: TestClient) -> None:
+    assert client.get("/articles?category=金融&category=游戏&limit=1").status_code == 200
+
+
 def test_the_allow_list_is_what_the_operation_declares(client: TestClient) -> None:
     message = client.get("/articles?nope=1").json()["errors"][0]["message"]
     declared = {

@@ -1,5 +1,6 @@
 """An unknown query parameter is a 422 naming it and listing the valid ones: a typo (`?serach=`, `?page=`)
-fails loudly instead of being ignored, and every unknown variant is not a new response-cache entry.
+fails loudly instead of being ignored, and every unknown variant is not a new response-cache entry. So is a
+parameter of one value given twice (`?q=a&q=b`), which would otherwise silently keep the last one.
 
 Each operation's allow-list is exactly the query parameters its route declares, its dependencies' included,
 read from the route when its handler is built; nothing is listed by hand, so a new parameter is allowed the
@@ -8,7 +9,8 @@ dependency costs every request a turn of FastAPI's resolution.
 """
 
 from collections.abc import Callable, Coroutine
-from typing import Any
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
 
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -19,13 +21,32 @@ Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 def declared(route: APIRoute) -> frozenset[str]:
     """The query parameters a route declares (its dependencies' too), by the names clients send."""
-    names: set[str] = set()
+    return frozenset(field.alias for field in _query_fields(route))
+
+
+def single_valued(route: APIRoute) -> frozenset[str]:
+    """The declared query parameters that take one value (not a list)."""
+    return frozenset(
+        field.alias for field in _query_fields(route) if not _is_list(field.field_info.annotation)
+    )
+
+
+def _query_fields(route: APIRoute) -> list[Any]:
+    """FastAPI's fields of the route's query parameters, its dependencies' included."""
+    fields: list[Any] = []
     pending = [route.dependant]
     while pending:
         dependant = pending.pop()
-        names.update(field.alias for field in dependant.query_params)
+        fields.extend(dependant.query_params)
         pending.extend(dependant.dependencies)
-    return frozenset(names)
+    return fields
+
+
+def _is_list(annotation: Any) -> bool:
+    origin = get_origin(annotation)
+    if origin in (Union, UnionType):
+        return any(_is_list(argument) for argument in get_args(annotation))
+    return origin in (list, tuple, set, frozenset)
 
 
 class CheckedRoute(APIRoute):
@@ -33,12 +54,16 @@ class CheckedRoute(APIRoute):
 
     def get_route_handler(self) -> Handler:
         handler = super().get_route_handler()
-        allowed = declared(self)
+        allowed, single = declared(self), single_valued(self)
 
         async def checked(request: Request) -> Response:
-            unknown = sorted({name for name in request.query_params if name not in allowed})
+            names = [name for name, _ in request.query_params.multi_items()]
+            unknown = sorted({name for name in names if name not in allowed})
             if unknown:
                 raise _unknown(unknown, allowed)
+            repeated = sorted({name for name in names if name in single and names.count(name) > 1})
+            if repeated:
+                raise _repeated(repeated)
             return await handler(request)
 
         return checked
@@ -48,3 +73,8 @@ def _unknown(unknown: list[str], allowed: frozenset[str]) -> RequestValidationEr
     valid = ", ".join(sorted(allowed)) or "none"
     message = f"unknown parameter; this operation takes: {valid}"
     return RequestValidationError([{"loc": ("query", name), "msg": message} for name in unknown])
+
+
+def _repeated(repeated: list[str]) -> RequestValidationError:
+    message = "given more than once; this parameter takes one value"
+    return RequestValidationError([{"loc": ("query", name), "msg": message} for name in repeated])
