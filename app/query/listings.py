@@ -24,6 +24,7 @@ from app.query.pagination import (
 )
 from app.query.schemas import ArticleBase, ArticlePage, ArticleSummary, Highlights
 from app.query.sorts import IN_ONE_CATEGORY, KEYSET_SORTS, NEWEST_FIRST, Sort
+from app.store import impacts
 from app.store.backends import backend_of
 from app.store.tables import ARTICLE, LINK
 from app.text.query_syntax import SearchQuery
@@ -60,10 +61,9 @@ def list_articles(
 
 
 def _narrowed(
-    session: Session, search: SearchQuery | None, conditions: list[Any], *columns: Any, score: bool = False
+    session: Session, search: SearchQuery | None, conditions: list[Any], *columns: Any
 ) -> Select[Any]:
-    """SELECT `columns` of the articles that pass the filters and match the search (and `_score`, the
-    match's relevance, when asked and the search has terms to rank by)."""
+    """SELECT `columns` of the articles that pass the filters and match the search."""
     if search is None:
         return select(*columns).select_from(ARTICLE).where(*conditions)
     backend = backend_of(session)
@@ -73,8 +73,7 @@ def _narrowed(
         return select(*columns).select_from(ARTICLE).where(*wheres)
     matches = found.subquery("matches")
     source = ARTICLE.join(matches, matches.c.article_id == ARTICLE.c.id)
-    ranked = [*columns, matches.c.score.label("_score")] if score else columns
-    return select(*ranked).select_from(source).where(*wheres)
+    return select(*columns).select_from(source).where(*wheres)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,16 +177,12 @@ def _search_page(
     if indexed is not None:
         (items, bodies), total, more = _summaries(session, indexed.ids), indexed.total, indexed.more
     else:
-        narrowed = _narrowed(
-            session, search, filters.conditions(), *SUMMARY_COLUMNS, score=sort == "relevance"
-        )
-        matches = narrowed.selected_columns.get("_score")
-        order = (
-            [matches, *NEWEST_FIRST.order_by()]
-            if sort == "relevance" and matches is not None
-            else KEYSET_SORTS[sort].order_by()
-        )
-        rows = session.execute(narrowed.order_by(*order).limit(limit + 1).offset(start)).mappings().all()
+        narrowed = _narrowed(session, search, filters.conditions(), *SUMMARY_COLUMNS)
+        if sort == "relevance" and search.groups:
+            rows = _ranked_rows(session, search, narrowed, limit + 1, start)
+        else:
+            ordered = narrowed.order_by(*KEYSET_SORTS[sort].order_by()).limit(limit + 1).offset(start)
+            rows = list(session.execute(ordered).mappings())
         items = summaries(session, rows[:limit])
         counted = select(func.count()).select_from(narrowed.subquery())
         total = session.execute(counted).scalar_one() if count else None
@@ -196,6 +191,29 @@ def _search_page(
         _add_highlights(session, items, search, bodies)
     next_cursor = encode_position(start + limit) if more else None
     return ArticlePage(items=items, total=total, limit=limit, offset=offset, next_cursor=next_cursor)
+
+
+def _ranked_rows(
+    session: Session, search: SearchQuery, narrowed: Select[Any], limit: int, start: int
+) -> list[Mapping[Any, Any]]:
+    """`limit` rows of `narrowed` from `start`, by relevance: the best-ranked articles that it selects
+    (`app.store.impacts`), then the others newest first."""
+    listed = impacts.ranked(session.connection(), search)
+    among = narrowed.with_only_columns(ARTICLE.c.id).where(ARTICLE.c.id.in_(listed))
+    selected = set(session.execute(among).scalars()) if listed else set()
+    ranked = [article_id for article_id in listed if article_id in selected]
+    page = ranked[start : start + limit]
+    if page:
+        rows = session.execute(narrowed.where(ARTICLE.c.id.in_(page))).mappings()
+        by_id = {row["id"]: row for row in rows}
+        found: list[Mapping[Any, Any]] = [by_id[article_id] for article_id in page]
+    else:
+        found = []
+    if len(found) < limit:  # past the ranked articles: the other matches follow, newest first
+        rest = narrowed.where(ARTICLE.c.id.not_in(ranked)).order_by(*NEWEST_FIRST.order_by())
+        rest = rest.limit(limit - len(found)).offset(max(0, start - len(ranked)))
+        found += session.execute(rest).mappings()
+    return found
 
 
 def summaries(session: Session, rows: Sequence[Mapping[Any, Any]]) -> list[ArticleSummary]:

@@ -1,7 +1,8 @@
 """Search index upkeep, inside the caller's transaction: (re)index articles, forget them, rebuild everything.
 
 How the index is laid out is each database's business (`app.store.backends`); what is common is which
-articles are stale: those with no index row made by the current tokenizer version.
+articles are stale (those with no index row made by the current tokenizer version) and the impact lists
+that rank a search (`app.store.impacts`), kept beside every database's index.
 """
 
 from collections.abc import Iterator, Sequence
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from app.store import impacts
 from app.store.backends import backend_of
 from app.store.backends.base import Indexable
 from app.text.tokens import tokenizer_version
@@ -22,12 +24,14 @@ STALE = (
 
 def forget(connection: Connection, ids: Sequence[str]) -> None:
     """Remove these articles from the index (call before their rows change or go)."""
+    impacts.forget(connection, ids, tokenizer_version())  # first: it reads what the index says they hold
     backend_of(connection).forget(connection, ids, tokenizer_version())
 
 
 def index(connection: Connection, articles: Sequence[Indexable]) -> None:
     """Index these articles, which must not be in the index (new, or forgotten first)."""
     backend_of(connection).index(connection, articles, tokenizer_version())
+    impacts.add(connection, articles)
 
 
 def _aware(value: datetime | str | None) -> datetime | None:
@@ -67,7 +71,11 @@ def missing_count(connection: Connection) -> int:
 
 
 def refresh_stale(connection: Connection) -> int:
-    """Index the articles `stale_count` counts; returns how many."""
+    """Index the articles `stale_count` counts; returns how many. Rows of another tokenizer version mean
+    counts made with other tokens: then everything is indexed again."""
+    other = text("SELECT EXISTS (SELECT 1 FROM article_search WHERE tokenizer_version <> :version)")
+    if connection.execute(other, {"version": tokenizer_version()}).scalar():
+        return rebuild(connection)
     done = 0
     for batch in _articles(connection, STALE):
         forget(connection, [article.id for article in batch])
@@ -80,6 +88,7 @@ def rebuild(connection: Connection) -> int:
     """Empty the index and index every article again; returns how many."""
     backend = backend_of(connection)
     backend.clear_index(connection)
+    impacts.clear(connection)
     done = 0
     for batch in _articles(connection):
         index(connection, batch)

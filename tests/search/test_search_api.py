@@ -4,6 +4,7 @@ import random
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text as sql
 from sqlalchemy.engine import Engine
 
 from app.text.folding import fold
@@ -136,9 +137,9 @@ def test_a_filter_narrows_the_ranking_without_reordering_it(
 def test_count_false_pages_a_search_the_same_without_its_total(
     client: TestClient, search_corpus: dict[str, str], monkeypatch: pytest.MonkeyPatch, sort: str
 ) -> None:
-    from app.store.backends import sqlite_search as listing
+    from app.store import impacts
 
-    monkeypatch.setattr(listing, "RANK_WINDOW", 2)  # pages past the window too
+    monkeypatch.setattr(impacts, "DEPTH", 2)  # pages past the ranked articles too
     query = {"q": "国内 OR 碳达峰 OR 芯片 OR 游戏", "sort": sort, "limit": 2}
 
     def walk(**params: str) -> list[dict[str, object]]:
@@ -245,12 +246,12 @@ def test_blank_q_is_no_search(client: TestClient, search_corpus: dict[str, str])
     assert search_ids(client, q="   ") == search_ids(client)
 
 
-def test_relevance_ranks_the_newest_matches_then_lists_the_older_ones(
+def test_relevance_ranks_the_best_listed_matches_then_lists_the_others_newest_first(
     client: TestClient, search_corpus: dict[str, str], monkeypatch: pytest.MonkeyPatch, engine: Engine
 ) -> None:
-    from app.store.backends import sqlite_search as listing
+    from app.store import impacts
 
-    monkeypatch.setattr(listing, "RANK_WINDOW", 2)  # only the two newest matches are ranked
+    monkeypatch.setattr(impacts, "DEPTH", 1)  # only the best article of each token is ranked
     query = {"q": "国内 OR 碳达峰 OR 芯片"}
     everything = search_ids(client, **query)
     pages = [
@@ -259,9 +260,15 @@ def test_relevance_ranks_the_newest_matches_then_lists_the_older_ones(
     ids = [item["id"] for page in pages for item in page["items"]]
     assert len(ids) == len(set(ids)) == len(everything) == pages[0]["total"]
     assert set(ids) == everything
-    if engine.dialect.name == "sqlite":  # PostgreSQL ranks every match
-        dates = [item["published_at"] for page in pages[1:] for item in page["items"]]
-        assert dates == sorted(dates, reverse=True)  # past the window: newest first
+    best = sql(
+        "SELECT article_id FROM search_impact WHERE token = :token "
+        "ORDER BY impact DESC, published DESC, article_id DESC LIMIT 1"
+    )
+    with engine.connect() as connection:
+        listed = {connection.execute(best, {"token": t}).scalar() for t in ("国内", "碳达", "达峰", "芯片")}
+    assert set(ids[: len(listed)]) == listed
+    rest = [item["published_at"] for page in pages for item in page["items"]][len(listed) :]
+    assert len(rest) >= 2 and rest == sorted(rest, reverse=True)  # past the ranked articles: newest first
 
 
 def test_until_with_q_excludes_undated_articles(client: TestClient, search_corpus: dict[str, str]) -> None:

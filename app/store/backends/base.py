@@ -164,8 +164,7 @@ class Backend(ABC):
 
     @abstractmethod
     def matching(self, query: SearchQuery) -> Select[Any] | None:
-        """(article_id, score) of the articles every group of the query matches, lower scores better;
-        None when the query only excludes."""
+        """article_id of the articles every group of the query matches; None when the query only excludes."""
 
     @abstractmethod
     def excluding(self, query: SearchQuery) -> Select[Any] | None:

@@ -16,13 +16,11 @@ from typing import Any
 from sqlalchemy import Select, bindparam, column, literal_column, select, table, text
 from sqlalchemy.engine import Connection
 
-from app.store.backends.base import SEARCH, TITLE_WEIGHT, IndexedFilters
+from app.store.backends.base import SEARCH, IndexedFilters
 from app.text.query_syntax import Phrase, SearchQuery
 
 MARK = "§"
 FTS = table("article_fts", column("rowid"))
-# FTS5's bm25 of the current row: title weighted, body plain, filter terms not counted.
-BM25 = f"bm25(article_fts, {TITLE_WEIGHT}, 1.0, 0.0)"
 
 
 def _fts5_phrase(phrase: Phrase) -> str:
@@ -43,13 +41,10 @@ def fts5_expression(query: SearchQuery) -> str:
     return expression
 
 
-def fts5_ids(expression: str, *, score: bool) -> Select[Any]:
-    """article_id (and bm25 as `score`, when asked) of the rows matching the expression."""
-    columns: list[Any] = [SEARCH.c.article_id]
-    if score:
-        columns.append(literal_column(BM25).label("score"))
+def fts5_ids(expression: str) -> Select[Any]:
+    """article_id of the rows matching the expression."""
     return (
-        select(*columns)
+        select(SEARCH.c.article_id)
         .select_from(FTS.join(SEARCH, SEARCH.c.doc_id == FTS.c.rowid))
         .where(literal_column("article_fts").op("MATCH")(expression))
     )

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import psycopg
-from sqlalchemy import ColumnElement, Select, and_, bindparam, cast, func, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, bindparam, cast, func, or_, select, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.engine import URL, Connection, Engine
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import create_engine
 
 from app.config import Settings
-from app.store.backends.base import SEARCH, TITLE_WEIGHT, Backend, Failure, Indexable, Kind, first_line
+from app.store.backends.base import SEARCH, Backend, Failure, Indexable, Kind, first_line
 from app.store.backends.postgresql_related import postgresql_related
 from app.text.query_syntax import Phrase, SearchQuery
 
@@ -118,14 +118,10 @@ def _candidates(groups: Iterable[Iterable[Phrase]]) -> str:
     return " & ".join("(" + " | ".join(f"({_tsquery_all(p)})" for p in group) + ")" for group in groups)
 
 
-def _ids(groups: tuple[tuple[Phrase, ...], ...], *, score: bool) -> Select[Any]:
+def _ids(groups: tuple[tuple[Phrase, ...], ...]) -> Select[Any]:
     candidates = cast(_candidates(groups), TSQUERY)
-    columns: list[Any] = [SEARCH.c.article_id]
-    if score:
-        weights: Any = literal_column(f"'{{0, 0, {1 / TITLE_WEIGHT}, 1}}'::float4[]")
-        columns.append((-func.ts_rank(weights, SEARCH.c.document, candidates)).label("score"))
     exact = and_(*(or_(*(_phrase(phrase) for phrase in group)) for group in groups))
-    return select(*columns).where(SEARCH.c.document.op("@@")(candidates), exact)
+    return select(SEARCH.c.article_id).where(SEARCH.c.document.op("@@")(candidates), exact)
 
 
 def _server_words(line: str) -> str:
@@ -200,7 +196,7 @@ class PostgreSQLBackend(Backend):
     def matching(self, query: SearchQuery) -> Select[Any] | None:
         if not query.groups:
             return None
-        ids = _ids(query.groups, score=True)
+        ids = _ids(query.groups)
         if query.excluded:
             ids = ids.where(~or_(*(_phrase(phrase) for phrase in query.excluded)))
         return ids
@@ -208,7 +204,7 @@ class PostgreSQLBackend(Backend):
     def excluding(self, query: SearchQuery) -> Select[Any] | None:
         if query.groups or not query.excluded:
             return None
-        return _ids((query.excluded,), score=False)
+        return _ids((query.excluded,))
 
     def month(self, moment: ColumnElement[Any]) -> ColumnElement[str]:
         return func.to_char(func.timezone("UTC", moment), "YYYY-MM")

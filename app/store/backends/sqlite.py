@@ -219,12 +219,12 @@ class SQLiteBackend(Backend):
         connection.execute(text("INSERT INTO article_fts (article_fts) VALUES ('optimize')"))
 
     def matching(self, query: SearchQuery) -> Select[Any] | None:
-        return fts5_ids(fts5_expression(query), score=True) if query.groups else None
+        return fts5_ids(fts5_expression(query)) if query.groups else None
 
     def excluding(self, query: SearchQuery) -> Select[Any] | None:
         if query.groups or not query.excluded:
             return None
-        return fts5_ids(fts5_any(query.excluded), score=False)
+        return fts5_ids(fts5_any(query.excluded))
 
     def month(self, moment: ColumnElement[Any]) -> ColumnElement[str]:
         return func.strftime("%Y-%m", moment)

@@ -1,14 +1,13 @@
 """SQLite's fast path for a searched listing: a page costs about its size, not the size of the result.
 
 doc_ids (FTS5 rowids) grow with the publication time, so FTS5 hands out matches newest first without sorting
-and stops after the page; `since` and `until` become rowid bounds. Relevance ranks the RANK_WINDOW newest
-matches by bm25 (title weighted) and lists the older ones after them, newest first: for a news corpus the
-best matches among recent articles, and a word found in half the corpus no longer means scoring all of it.
-Filters other than dates are terms of the same MATCH (`app.store.backends.fts5`), so nothing reads the
-article table. Matches are read as doc_ids, and only the page's are looked up in `article_search`; `total` is
-counted by FTS5 alone (or read off bm25's own count, `app.store.backends.bm25_total`), and only when asked
-for and not already known. Both hold while no orphaned postings (see `app.store.backends.sqlite`) exist:
-until those are cleared, every read joins `article_search` to leave them out.
+and stops after the page; `since` and `until` become rowid bounds. Relevance is read off the impact lists
+(`app.store.impacts`): the best-ranked articles that match, then the other matches newest first. Filters
+other than dates are terms of the same MATCH (`app.store.backends.fts5`), so nothing reads the article
+table. Matches are read as doc_ids, and only the page's are looked up in `article_search`; `total` is counted
+by FTS5 alone (or is a lone token's article count), and only when asked for and not already known. Both hold
+while no orphaned postings (see `app.store.backends.sqlite`) exist: until those are cleared, every read joins
+`article_search` to leave them out.
 """
 
 import json
@@ -20,12 +19,10 @@ from typing import Any
 from sqlalchemy import Result, TextClause, text
 from sqlalchemy.orm import Session
 
+from app.store import impacts
 from app.store.backends.base import IndexedFilters, SearchPage
-from app.store.backends.bm25_total import bm25_total
-from app.store.backends.fts5 import BM25, DATED, doc_id_floor, fts5_expression, fts5_filters
+from app.store.backends.fts5 import DATED, doc_id_floor, fts5_expression, fts5_filters
 from app.text.query_syntax import SearchQuery
-
-RANK_WINDOW = 500  # about 1 µs of bm25 per row; 500 still gives a page 25 times its size to rank from
 
 
 def _second_after(moment: datetime) -> datetime:
@@ -86,55 +83,50 @@ class _Matches:
         found = self._run("article_fts.rowid", page, limit=limit, offset=offset, before=before)
         return list(found.scalars().all())
 
-    def scored(self) -> list[tuple[int, float]]:
-        """(doc_id, bm25) of the RANK_WINDOW newest matches."""
-        columns = f"article_fts.rowid, {BM25}"
-        if not self.filters:
-            newest = "ORDER BY article_fts.rowid DESC LIMIT :limit"
-            return list(self._run(columns, newest, limit=RANK_WINDOW).tuples().all())
-        # bm25 first counts every phrase of the MATCH over the whole table, filter terms too: their posting
-        # lists are the longest. They are scored with weight 0, so scoring the window with the MATCH of `q`
-        # alone gives the same scores without reading those lists. Unary plus: the list is tested on each
-        # row, not taken by FTS5 as rowid constraints, which it would answer running the MATCH once a value.
-        window = self.newest(RANK_WINDOW)
-        if not window:
-            return []
+    def among(self, doc_ids: Sequence[int]) -> set[int]:
+        """Which of these doc_ids match. Unary plus: the list is tested on each row, not taken by FTS5 as
+        rowid constraints, which it would answer running the MATCH once a value."""
+        if not doc_ids:
+            return set()
         among = (
             "AND article_fts.rowid BETWEEN :low AND :high "
-            "AND +article_fts.rowid IN (SELECT value FROM json_each(:window))"
+            "AND +article_fts.rowid IN (SELECT value FROM json_each(:among))"
         )
-        found = self._run(
-            columns, among, query_only=True, low=window[-1], high=window[0], window=json.dumps(window)
-        )
-        return list(found.tuples().all())
+        low, high = min(doc_ids), max(doc_ids)
+        found = self._run("article_fts.rowid", among, low=low, high=high, among=json.dumps(list(doc_ids)))
+        return set(found.scalars().all())
 
     def count(self) -> int:
         """How many articles match (FTS5 alone, unless orphaned postings need the join)."""
         return int(self._run("count(*)").scalar_one())
 
-    def total(self, scored: Sequence[tuple[int, float]]) -> int:
-        """How many articles match: read off the scores of the window when bm25 has counted them already
-        (`app.store.backends.bm25_total`), else counted."""
-        phrase = self._lone_phrase()
-        found = bm25_total(self.session, phrase, scored) if phrase is not None else None
-        return self.count() if found is None else found
-
-    def _lone_phrase(self) -> str | None:
-        """The search's phrase when it is all of the MATCH and FTS5 alone counts its matches."""
-        groups, excluded = self.search.groups, self.search.excluded
-        if len(groups) != 1 or len(groups[0]) != 1 or excluded or self.filters or self.joined:
+    def lone_token(self) -> str | None:
+        """The search's token when it alone is the MATCH, so that every article listed under it matches."""
+        if self.filters or self.since is not None or self.until is not None or self.joined:
             return None
-        return groups[0][0].text if self.since is None and self.until is None else None
+        return impacts.lone_token(self.search)
 
 
 _ARTICLE_IDS = text(
     "SELECT doc_id, article_id FROM article_search WHERE doc_id IN (SELECT value FROM json_each(:doc_ids))"
 )
 
+_DOC_IDS = text(
+    "SELECT article_id, doc_id FROM article_search WHERE article_id IN (SELECT value FROM json_each(:ids))"
+)
+
 
 def _has_orphans(session: Session) -> bool:
     """True while FTS5 holds postings of rows gone from article_search (until `articles reindex`)."""
     return bool(session.execute(text("SELECT EXISTS (SELECT 1 FROM article_fts_orphan)")).scalar_one())
+
+
+def _doc_ids(session: Session, article_ids: Sequence[str]) -> dict[str, int]:
+    """The doc_ids of these articles."""
+    if not article_ids:
+        return {}
+    rows = session.execute(_DOC_IDS, {"ids": json.dumps(list(article_ids))})
+    return dict(rows.tuples().all())
 
 
 def _article_ids(session: Session, doc_ids: Sequence[int]) -> list[str]:
@@ -157,21 +149,27 @@ def _newest_page(matches: _Matches, limit: int, offset: int, count: bool) -> Sea
 
 
 def _ranked_page(matches: _Matches, limit: int, offset: int, count: bool) -> SearchPage:
-    window = matches.scored()
-    ranked = [doc_id for doc_id, _score in sorted(window, key=lambda row: (row[1], -row[0]))]
-    doc_ids = ranked[offset : offset + limit]
-    more = offset + limit < len(ranked)
-    if not more and len(window) == RANK_WINDOW:  # the page ends past the window: older matches follow it
-        missing = limit - len(doc_ids)
-        oldest = min(doc_id for doc_id, _score in window)
-        older = matches.newest(missing + 1, max(0, offset - RANK_WINDOW), before=oldest)
-        doc_ids += older[:missing]
-        more = len(older) > missing
-    if len(window) < RANK_WINDOW:  # the window holds every match
-        total: int | None = len(window)
-    else:
-        total = matches.total(window) if count else None
-    return SearchPage(_article_ids(matches.session, doc_ids), total, more)
+    session, lone = matches.session, matches.lone_token()
+    connection = session.connection()
+    wanted = offset + limit + 1
+    listed = impacts.ranked(connection, matches.search, wanted if lone is not None else impacts.DEPTH)
+    doc_ids = _doc_ids(session, listed)
+    listed = [
+        article_id for article_id in listed if article_id in doc_ids
+    ]  # none gone behind the index's back
+    if lone is None:  # a phrase, an exclusion or a filter may rule listed articles out
+        matching = matches.among(list(doc_ids.values()))
+        listed = [article_id for article_id in listed if doc_ids.get(article_id) in matching]
+    page = listed[offset:wanted]
+    if len(page) < limit + 1:  # past the ranked articles: the other matches follow, newest first
+        skip, missing = max(0, offset - len(listed)), limit + 1 - len(page)
+        ranked = {doc_ids[article_id] for article_id in listed if article_id in doc_ids}
+        newest = matches.newest(skip + missing + len(ranked))
+        page += _article_ids(session, [doc_id for doc_id in newest if doc_id not in ranked][skip:][:missing])
+    total: int | None = None
+    if count:
+        total = impacts.articles_with(connection, lone) if lone is not None else matches.count()
+    return SearchPage(page[:limit], total, len(page) > limit)
 
 
 def sqlite_search_page(

@@ -1,0 +1,236 @@
+"""Impact lists: each index token's best articles by BM25, kept at ingest, so that ranking a search is a short
+read however many articles match, and the same on every database.
+
+An article's impact for a token is the BM25 term weight of that token in it: the token's frequency (title
+occurrences weighted TITLE_WEIGHT times) saturated by k1 and normalised by the article's length against a
+fixed average. It is computed here, in Python, once at ingest, and stored as an integer, so SQLite and
+PostgreSQL hold the same numbers and sort them alike. The average length is a constant rather than the
+corpus's running average so that an impact never changes after its article is written.
+
+`search_impact` holds, per token, every indexed article whose impact is at least the token's `floor`
+(`search_term`), ordered by (impact, publication time, id) in its primary key. The floor starts at 0 (every
+article listed); when a token's list grows past TRIM_AT rows, the floor rises to the impact of its DEPTH-th
+row and the rows below it go. So the first DEPTH rows of a list are always that token's DEPTH best articles,
+whatever order the articles were ingested in. `search_term` also counts the articles containing each token
+(its document frequency, for the idf) and, under the token "", every indexed article.
+
+A search is ranked (`ranked`) by the sum, over its tokens, of idf times impact, across the DEPTH best
+articles of each token: for a query of one token that is its exact top DEPTH by BM25; the matches ranked
+below every list follow newest first.
+"""
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import BindParameter, bindparam, text
+from sqlalchemy.engine import Connection
+
+from app.store.backends.base import TITLE_WEIGHT, Indexable
+from app.text.query_syntax import SearchQuery
+from app.text.tokens import index_tokens
+
+K1, B = 1.2, 0.75  # BM25's usual constants
+AVERAGE_LENGTH = 1_000  # tokens: a fixed average, so an impact is final when written
+SCALE = 1_000  # impacts and idfs are stored and summed as integers: exact, and identical on every database
+DEPTH = 256  # how many best articles of each token are ranked (a page of 20 reaches 12 pages deep)
+TRIM_AT = 4 * DEPTH  # a list is trimmed back to DEPTH past this: a few trims per token over a whole corpus
+EVERY_ARTICLE = ""  # search_term's row counting the indexed articles (no token is empty)
+UNDATED = -(2**62)  # the publication key of an undated article: after every dated one, newest first
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_CHUNK = 2_000  # tokens per IN list
+
+_INSERT = text(
+    "INSERT INTO search_impact (token, impact, published, article_id) "
+    "VALUES (:token, :impact, :published, :article_id)"
+)
+_COUNT = text(
+    "INSERT INTO search_term (token, articles, floor, listed) VALUES (:token, :articles, 0, :listed) "
+    "ON CONFLICT (token) DO UPDATE SET articles = search_term.articles + excluded.articles, "
+    "listed = search_term.listed + excluded.listed"
+)
+_STATE = text("SELECT token, floor, listed FROM search_term WHERE token IN :tokens").bindparams(
+    bindparam("tokens", expanding=True)
+)
+_BEST = text(
+    "SELECT article_id, impact, published FROM search_impact WHERE token = :token "
+    "ORDER BY impact DESC, published DESC, article_id DESC LIMIT :limit"
+)
+_CUT = text(
+    "SELECT impact FROM search_impact WHERE token = :token "
+    "ORDER BY impact DESC, published DESC, article_id DESC LIMIT 1 OFFSET :depth"
+)
+_ARTICLES = text("SELECT articles FROM search_term WHERE token = :token")
+_FREQUENCIES = text("SELECT token, articles FROM search_term WHERE token IN :tokens").bindparams(
+    bindparam("tokens", expanding=True)
+)
+
+
+def impacts(title_tokens: str, body_tokens: str) -> dict[str, int]:
+    """Each distinct token's impact in an article of these (space-joined) tokens."""
+    title, body = title_tokens.split(), body_tokens.split()
+    frequency: dict[str, float] = dict(Counter(body))
+    for token in title:
+        frequency[token] = frequency.get(token, 0) + TITLE_WEIGHT
+    norm = K1 * (1 - B + B * (len(title) + len(body)) / AVERAGE_LENGTH)
+    return {token: round(SCALE * f * (K1 + 1) / (f + norm)) for token, f in frequency.items()}
+
+
+def idf(articles: int, total: int) -> int:
+    """BM25's idf (the form that stays positive for a token in most articles), scaled to an integer."""
+    return round(SCALE * math.log(1 + (total - articles + 0.5) / (articles + 0.5)))
+
+
+def published_key(moment: datetime | None) -> int:
+    """Microseconds since 1970 (UNDATED for None): an integer both databases order alike."""
+    if moment is None:
+        return UNDATED
+    return (moment.replace(tzinfo=moment.tzinfo or UTC) - _EPOCH) // timedelta(microseconds=1)
+
+
+def _chunks(tokens: Iterable[str]) -> Iterable[list[str]]:
+    ordered = sorted(tokens)
+    return (ordered[start : start + _CHUNK] for start in range(0, len(ordered), _CHUNK))
+
+
+def add(connection: Connection, articles: Sequence[Indexable]) -> None:
+    """List these articles (not listed yet) under their tokens, and count them."""
+    if not articles:
+        return
+    found = [(article, impacts(article.title_tokens, article.body_tokens)) for article in articles]
+    tokens = {token for _article, scores in found for token in scores}
+    state: dict[str, tuple[int, int]] = {}
+    for chunk in _chunks(tokens):
+        state.update((row[0], (row[1], row[2])) for row in connection.execute(_STATE, {"tokens": chunk}))
+    rows, counts, listed = [], Counter[str](), Counter[str]()
+    for article, scores in found:
+        published = published_key(article.published_at)
+        for token, impact in scores.items():
+            counts[token] += 1
+            if impact >= state.get(token, (0, 0))[0]:
+                row = {"token": token, "impact": impact, "published": published, "article_id": article.id}
+                rows.append(row)
+                listed[token] += 1
+    if rows:
+        connection.execute(_INSERT, rows)
+    _count(connection, counts, listed, len(articles))
+    for token, added in listed.items():
+        if state.get(token, (0, 0))[1] + added > TRIM_AT:
+            _trim(connection, token)
+
+
+def _count(connection: Connection, counts: Counter[str], listed: Counter[str], articles: int) -> None:
+    rows = [{"token": token, "articles": n, "listed": listed[token]} for token, n in counts.items()]
+    rows.append({"token": EVERY_ARTICLE, "articles": articles, "listed": 0})
+    connection.execute(_COUNT, rows)
+
+
+def _trim(connection: Connection, token: str) -> None:
+    """Raise the token's floor to its DEPTH-th best impact and drop the rows below it."""
+    cut = connection.execute(_CUT, {"token": token, "depth": DEPTH - 1}).scalar()
+    if cut is None:
+        return
+    connection.execute(
+        text("DELETE FROM search_impact WHERE token = :token AND impact < :cut"), {"token": token, "cut": cut}
+    )
+    connection.execute(
+        text(
+            "UPDATE search_term SET floor = :cut, "
+            "listed = (SELECT count(*) FROM search_impact WHERE token = :token) WHERE token = :token"
+        ),
+        {"token": token, "cut": cut},
+    )
+
+
+def forget(connection: Connection, ids: Sequence[str], version: str) -> None:
+    """Unlist and uncount these articles. Their text as indexed is read again to know their tokens, so call
+    this before their rows change; articles indexed by another tokenizer version were never counted here."""
+    if not ids:
+        return
+    expanding: BindParameter[Any] = bindparam("ids", expanding=True)
+    listed: dict[str, int] = dict(
+        connection.execute(
+            text(
+                "SELECT token, count(*) FROM search_impact WHERE article_id IN :ids GROUP BY token"
+            ).bindparams(expanding),
+            {"ids": list(ids)},
+        )
+        .tuples()
+        .all()
+    )
+    connection.execute(
+        text("DELETE FROM search_impact WHERE article_id IN :ids").bindparams(expanding), {"ids": list(ids)}
+    )
+    texts = connection.execute(
+        text(
+            "SELECT a.title, a.body_text FROM article a JOIN article_search s ON s.article_id = a.id "
+            "WHERE a.id IN :ids AND s.tokenizer_version = :version"
+        ).bindparams(expanding),
+        {"ids": list(ids), "version": version},
+    ).all()
+    counts = Counter(token for title, body in texts for token in _distinct_tokens(title, body))
+    unlisted = dict(listed)
+    rows = [
+        {"token": token, "articles": -n, "listed": -unlisted.pop(token, 0)} for token, n in counts.items()
+    ]
+    rows += [{"token": token, "articles": 0, "listed": -n} for token, n in unlisted.items()]
+    if texts:
+        rows.append({"token": EVERY_ARTICLE, "articles": -len(texts), "listed": 0})
+    if rows:
+        connection.execute(_COUNT, rows)
+
+
+def _distinct_tokens(title: str, body: str) -> set[str]:
+    return {*index_tokens(title).split(), *index_tokens(body).split()}
+
+
+def clear(connection: Connection) -> None:
+    """Empty the lists and the counts (before every article is indexed again)."""
+    connection.execute(text("DELETE FROM search_impact"))
+    connection.execute(text("DELETE FROM search_term"))
+
+
+def ranking_tokens(query: SearchQuery) -> list[str]:
+    """The whole tokens of the phrases a search selects by (a prefix token has no list of its own)."""
+    tokens: dict[str, None] = {}
+    for group in query.groups:
+        for phrase in group:
+            whole = phrase.tokens.tokens[:-1] if phrase.tokens.prefix else phrase.tokens.tokens
+            tokens.update(dict.fromkeys(whole))
+    return list(tokens)
+
+
+def lone_token(query: SearchQuery) -> str | None:
+    """The token when the search is exactly one whole token: then every listed article matches it."""
+    if len(query.groups) != 1 or len(query.groups[0]) != 1 or query.excluded:
+        return None
+    tokens = query.groups[0][0].tokens
+    return tokens.tokens[0] if len(tokens.tokens) == 1 and not tokens.prefix else None
+
+
+def articles_with(connection: Connection, token: str) -> int:
+    """How many indexed articles contain the token."""
+    found = connection.execute(_ARTICLES, {"token": token}).scalar()
+    return int(found or 0)
+
+
+def ranked(connection: Connection, query: SearchQuery, depth: int = DEPTH) -> list[str]:
+    """Ids of the best articles for the search by summed idf x impact over the best `depth` (at most DEPTH)
+    of each token's list, best first, ties newest first then by id (descending). They are not checked
+    against the search: a phrase or a filter may still rule some out."""
+    tokens, limit = ranking_tokens(query), min(depth, DEPTH)
+    if len(tokens) == 1:  # one token: its list is already in that order
+        return [row[0] for row in connection.execute(_BEST, {"token": tokens[0], "limit": limit})]
+    frequencies = dict(connection.execute(_FREQUENCIES, {"tokens": [*tokens, EVERY_ARTICLE]}).tuples().all())
+    total = frequencies.get(EVERY_ARTICLE, 0)
+    scores: Counter[str] = Counter()
+    published: dict[str, int] = {}
+    for token in tokens:
+        weight = idf(frequencies.get(token, 0), total)
+        for article_id, impact, key in connection.execute(_BEST, {"token": token, "limit": limit}):
+            scores[article_id] += weight * impact
+            published[article_id] = key
+    order = {article_id: (score, published[article_id], article_id) for article_id, score in scores.items()}
+    return sorted(order, key=order.__getitem__, reverse=True)
