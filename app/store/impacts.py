@@ -23,29 +23,31 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import BindParameter, bindparam, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.engine import Connection
 
-from app.store.backends.base import TITLE_WEIGHT, Indexable
+from app.store.backends.base import SEARCH, TITLE_WEIGHT, Indexable
+from app.store.tables import ARTICLE
 from app.text.query_syntax import SearchQuery
 from app.text.tokens import index_tokens
 
 K1, B = 1.2, 0.75  # BM25's usual constants
 AVERAGE_LENGTH = 1_000  # tokens: a fixed average, so an impact is final when written
 SCALE = 1_000  # impacts and idfs are stored and summed as integers: exact, and identical on every database
-DEPTH = 256  # how many best articles of each token are ranked (a page of 20 reaches 12 pages deep)
-TRIM_AT = 4 * DEPTH  # a list is trimmed back to DEPTH past this: a few trims per token over a whole corpus
+DEPTH = 100  # how many best articles of each token are ranked (five pages of 20)
+TRIM_AT = 3 * DEPTH  # a list is trimmed back to DEPTH past this: a few trims per token over a whole corpus
 EVERY_ARTICLE = ""  # search_term's row counting the indexed articles (no token is empty)
 UNDATED = -(2**62)  # the publication key of an undated article: after every dated one, newest first
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _CHUNK = 2_000  # tokens per IN list
 
-_INSERT = text(
-    "INSERT INTO search_impact (token, impact, published, article_id) "
-    "VALUES (:token, :impact, :published, :article_id)"
+# Millions of rows over a corpus: sent as tuples through the driver's executemany, in its parameter style.
+_INSERT_SQL = "INSERT INTO search_impact (token, impact, published, article_id) VALUES ({0}, {0}, {0}, {0})"
+_DELETE_SQL = (
+    "DELETE FROM search_impact WHERE token = {0} AND impact = {0} AND published = {0} AND article_id = {0}"
 )
+_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 _COUNT = text(
     "INSERT INTO search_term (token, articles, floor, listed) VALUES (:token, :articles, 0, :listed) "
     "ON CONFLICT (token) DO UPDATE SET articles = search_term.articles + excluded.articles, "
@@ -110,18 +112,24 @@ def add(connection: Connection, articles: Sequence[Indexable]) -> None:
         for token, impact in scores.items():
             counts[token] += 1
             if impact >= state.get(token, (0, 0))[0]:
-                row = {"token": token, "impact": impact, "published": published, "article_id": article.id}
-                rows.append(row)
+                rows.append((token, impact, published, article.id))
                 listed[token] += 1
-    if rows:
-        connection.execute(_INSERT, rows)
+    rows.sort()  # in key order, each B-tree page is written once per batch rather than once per row
+    _driver_many(connection, _INSERT_SQL, rows)
     _count(connection, counts, listed, len(articles))
     for token, added in listed.items():
         if state.get(token, (0, 0))[1] + added > TRIM_AT:
             _trim(connection, token)
 
 
+def _driver_many(connection: Connection, statement: str, rows: list[tuple[str, int, int, str]]) -> None:
+    if rows:
+        sql = statement.format(_PLACEHOLDERS[connection.dialect.paramstyle])
+        connection.exec_driver_sql(sql, rows)
+
+
 def _count(connection: Connection, counts: Counter[str], listed: Counter[str], articles: int) -> None:
+    """Add to the tokens' article counts and list lengths, and to the count of every article."""
     rows = [{"token": token, "articles": n, "listed": listed[token]} for token, n in counts.items()]
     rows.append({"token": EVERY_ARTICLE, "articles": articles, "listed": 0})
     connection.execute(_COUNT, rows)
@@ -145,45 +153,26 @@ def _trim(connection: Connection, token: str) -> None:
 
 
 def forget(connection: Connection, ids: Sequence[str], version: str) -> None:
-    """Unlist and uncount these articles. Their text as indexed is read again to know their tokens, so call
-    this before their rows change; articles indexed by another tokenizer version were never counted here."""
+    """Unlist and uncount these articles. Their rows are found again from their text and date as indexed,
+    so call this before those change; articles indexed by another tokenizer version were never listed."""
     if not ids:
         return
-    expanding: BindParameter[Any] = bindparam("ids", expanding=True)
-    listed: dict[str, int] = dict(
-        connection.execute(
-            text(
-                "SELECT token, count(*) FROM search_impact WHERE article_id IN :ids GROUP BY token"
-            ).bindparams(expanding),
-            {"ids": list(ids)},
-        )
-        .tuples()
-        .all()
-    )
-    connection.execute(
-        text("DELETE FROM search_impact WHERE article_id IN :ids").bindparams(expanding), {"ids": list(ids)}
-    )
-    texts = connection.execute(
-        text(
-            "SELECT a.title, a.body_text FROM article a JOIN article_search s ON s.article_id = a.id "
-            "WHERE a.id IN :ids AND s.tokenizer_version = :version"
-        ).bindparams(expanding),
-        {"ids": list(ids), "version": version},
+    stored = connection.execute(
+        select(ARTICLE.c.id, ARTICLE.c.title, ARTICLE.c.body_text, ARTICLE.c.published_at)
+        .join(SEARCH, SEARCH.c.article_id == ARTICLE.c.id)
+        .where(ARTICLE.c.id.in_(list(ids)), SEARCH.c.tokenizer_version == version)
     ).all()
-    counts = Counter(token for title, body in texts for token in _distinct_tokens(title, body))
-    unlisted = dict(listed)
-    rows = [
-        {"token": token, "articles": -n, "listed": -unlisted.pop(token, 0)} for token, n in counts.items()
-    ]
-    rows += [{"token": token, "articles": 0, "listed": -n} for token, n in unlisted.items()]
-    if texts:
-        rows.append({"token": EVERY_ARTICLE, "articles": -len(texts), "listed": 0})
-    if rows:
-        connection.execute(_COUNT, rows)
-
-
-def _distinct_tokens(title: str, body: str) -> set[str]:
-    return {*index_tokens(title).split(), *index_tokens(body).split()}
+    if not stored:
+        return
+    rows, counts = [], Counter[str]()
+    for article_id, title, body, published_at in stored:
+        published = published_key(published_at)
+        for token, impact in impacts(index_tokens(title), index_tokens(body)).items():
+            rows.append((token, impact, published, article_id))
+            counts[token] -= 1
+    _driver_many(connection, _DELETE_SQL, rows)
+    # `listed` is left as it was: it only says when to trim, and a trim counts the list again.
+    _count(connection, counts, Counter(), -len(stored))
 
 
 def clear(connection: Connection) -> None:

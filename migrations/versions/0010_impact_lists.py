@@ -39,7 +39,6 @@ def upgrade() -> None:
         " published BIGINT NOT NULL, article_id VARCHAR(16) NOT NULL,"
         " PRIMARY KEY (token, impact, published, article_id))" + (" WITHOUT ROWID" if sqlite else "")
     )
-    op.execute("CREATE INDEX ix_search_impact_article ON search_impact (article_id)")
     _empty_index()
 
 
