@@ -10,8 +10,11 @@ STORED_FILES_INDEX = "ix_article_file"
 
 
 def is_search_table(name: str | None) -> bool:
-    """True for the index tables (article_search*, and article_fts* with FTS5's shadow tables)."""
-    return bool(name) and str(name).startswith(("article_search", "article_fts"))
+    """True for the index tables (article_search*, article_fts* with FTS5's shadow tables, and the impact
+    lists search_impact and search_term)."""
+    return bool(name) and str(name).startswith(
+        ("article_search", "article_fts", "search_impact", "search_term")
+    )
 
 
 def include_name(name: str | None, type_: str, _parent_names: Any) -> bool:

@@ -1,0 +1,108 @@
+"""Relevance is a top-k over every match by BM25 (title weighted), the same on SQLite and PostgreSQL: the
+impact lists kept at ingest hold each token's best articles, whatever order they were ingested in."""
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from app.store import impacts
+from app.store.tables import ARTICLE
+from app.text.tokens import index_tokens
+from tests.conftest import IngestFn, WritePost
+
+FILLER = "<p>　　市场观察人士表示，今年的行业走势仍有变数。</p>"
+
+
+def _post(write_post: WritePost, name: str, *, title: str, mentions: int, date: str) -> None:
+    body = "<div>" + "<p>　　新型储能项目落地。</p>" * mentions + FILLER * 3 + "</div>"
+    write_post(f"{name}.md", title=title, date=date, body=body)
+
+
+def _ranked(client: TestClient, q: str, limit: int = 50) -> tuple[list[str], int]:
+    page = client.get("/articles", params={"q": q, "limit": limit}).json()
+    return [item["id"] for item in page["items"]], page["total"]
+
+
+def _expected(engine: Engine, token: str) -> list[str]:
+    """Every article holding the token, by BM25 impact computed from its stored text, ties newest first."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(ARTICLE.c.id, ARTICLE.c.title, ARTICLE.c.body_text, ARTICLE.c.published_at)
+        )
+        keys = []
+        for article_id, title, body, published_at in rows:
+            impact = impacts.impacts(index_tokens(title), index_tokens(body)).get(token)
+            if impact is not None:
+                keys.append((impact, impacts.published_key(published_at), article_id))
+    return [key[2] for key in sorted(keys, reverse=True)]
+
+
+@pytest.fixture
+def small_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lists of 3 trimmed past 5, so that a few articles go through every trim."""
+    monkeypatch.setattr(impacts, "DEPTH", 3)
+    monkeypatch.setattr(impacts, "TRIM_AT", 5)
+
+
+def test_an_old_title_match_ranks_first_among_many_newer_body_matches(
+    small_lists: None,
+    engine: Engine,
+    client: TestClient,
+    write_post: WritePost,
+    run_ingest: IngestFn,
+    tmp_path: Path,
+) -> None:
+    _post(write_post, "old-title", title="储能行业报告", mentions=1, date="2015-01-01 08:00:00")
+    run_ingest(tmp_path / "posts")
+    for wave in range(3):  # ingested in waves: each one trims the lists again
+        for n in range(4):
+            day = f"2022-0{wave + 1}-1{n} 08:00:00"
+            _post(write_post, f"w{wave}-{n}", title=f"第{wave}{n}号公告", mentions=1 + (n == 2), date=day)
+        run_ingest(tmp_path / "posts")
+    ids, total = _ranked(client, "储能")
+    expected = _expected(engine, "储能")
+    assert total == len(expected) == 13 and sorted(ids) == sorted(expected)
+    assert ids[:3] == expected[:3]  # the exact top 3 (the lists' depth here), after every trim
+    first = client.get(f"/articles/{ids[0]}").json()
+    assert first["title"] == "储能行业报告"  # the old title match, first despite twelve newer articles
+    rest = [client.get(f"/articles/{article_id}").json()["published_at"] for article_id in ids[3:]]
+    assert rest == sorted(rest, reverse=True)  # below the lists: newest first
+
+
+def test_an_edited_or_deleted_article_leaves_the_ranking(
+    small_lists: None,
+    engine: Engine,
+    client: TestClient,
+    write_post: WritePost,
+    run_ingest: IngestFn,
+    tmp_path: Path,
+) -> None:
+    for n in range(6):
+        _post(write_post, f"a{n}", title=f"第{n}号公告", mentions=1 + n, date=f"2022-01-1{n} 08:00:00")
+    run_ingest(tmp_path / "posts")
+    ids, total = _ranked(client, "储能")
+    assert total == 6 and ids[:3] == _expected(engine, "储能")[:3]
+    best = ids[0]
+    _post(write_post, "a5", title="第5号公告", mentions=0, date="2022-01-15 08:00:00")  # the word is gone
+    run_ingest(tmp_path / "posts")
+    ids, total = _ranked(client, "储能")
+    assert best not in ids and total == 5 and ids[:3] == _expected(engine, "储能")[:3]
+    (tmp_path / "posts" / "a4.md").unlink()
+    run_ingest(tmp_path / "posts", prune=True)
+    ids, total = _ranked(client, "储能")
+    assert total == 4 and ids[:3] == _expected(engine, "储能")[:3]
+
+
+def test_a_multi_term_search_ranks_articles_with_both_terms_above_those_with_one(
+    engine: Engine, client: TestClient, write_post: WritePost, run_ingest: IngestFn, tmp_path: Path
+) -> None:
+    write_post("both.md", title="光伏与储能", date="2020-01-01 08:00:00")
+    for n in range(3):
+        write_post(f"one{n}.md", title=f"储能观察{n}", date=f"2022-01-1{n} 08:00:00")
+    run_ingest(tmp_path / "posts")
+    ids, total = _ranked(client, "储能 OR 光伏")
+    assert total == 4
+    assert client.get(f"/articles/{ids[0]}").json()["title"] == "光伏与储能"
