@@ -13,7 +13,9 @@ from app.text.query_syntax import MAX_QUERY_LENGTH, QueryError, SearchQuery, par
 
 
 def _facet_names(values: list[str]) -> list[str]:
-    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    names = [name.strip() for value in values for name in value.split(",")]
+    if "" in names:
+        raise ValueError(f"an empty facet name; choose from {', '.join(FACETS)}")
     unknown = sorted(set(names) - set(FACETS))
     if unknown:
         raise ValueError(f"unknown facet {', '.join(unknown)}; choose from {', '.join(FACETS)}")

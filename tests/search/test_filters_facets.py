@@ -98,3 +98,10 @@ def test_bad_filter_values_are_422_naming_the_parameter(
     assert r.status_code == 422, r.text
     assert r.json()["errors"][0]["parameter"] == parameter
     assert client.get("/categories/jin-rong/articles", params=params).status_code == 422
+
+
+@pytest.mark.parametrize("value", ["", "author,", " , "])
+def test_an_empty_facet_name_is_422(client: TestClient, value: str) -> None:
+    r = client.get("/articles", params={"facets": value})
+    assert r.status_code == 422, r.text
+    assert [error["parameter"] for error in r.json()["errors"]] == ["facets"]
