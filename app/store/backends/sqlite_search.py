@@ -101,7 +101,9 @@ class _Matches:
         return int(self._run("count(*)").scalar_one())
 
     def lone_token(self) -> str | None:
-        """The search's token when it alone is the MATCH, so that every article listed under it matches."""
+        """The search's token when it alone is the MATCH, so that every article listed under it matches
+        (with no orphaned postings, no listed article can be gone: a delete behind the loader's back
+        leaves one)."""
         if self.filters or self.since is not None or self.until is not None or self.joined:
             return None
         return impacts.lone_token(self.search)
@@ -153,17 +155,16 @@ def _ranked_page(matches: _Matches, limit: int, offset: int, count: bool) -> Sea
     connection = session.connection()
     wanted = offset + limit + 1
     listed = impacts.ranked(connection, matches.search, wanted if lone is not None else impacts.DEPTH)
-    doc_ids = _doc_ids(session, listed)
-    listed = [
-        article_id for article_id in listed if article_id in doc_ids
-    ]  # none gone behind the index's back
+    doc_ids: dict[str, int] | None = None
     if lone is None:  # a phrase, an exclusion or a filter may rule listed articles out
+        doc_ids = _doc_ids(session, listed)  # an article gone behind the index's back has none
         matching = matches.among(list(doc_ids.values()))
         listed = [article_id for article_id in listed if doc_ids.get(article_id) in matching]
     page = listed[offset:wanted]
     if len(page) < limit + 1:  # past the ranked articles: the other matches follow, newest first
         skip, missing = max(0, offset - len(listed)), limit + 1 - len(page)
-        ranked = {doc_ids[article_id] for article_id in listed if article_id in doc_ids}
+        doc_ids = _doc_ids(session, listed) if doc_ids is None else doc_ids
+        ranked = {doc_ids[article_id] for article_id in listed}
         newest = matches.newest(skip + missing + len(ranked))
         page += _article_ids(session, [doc_id for doc_id in newest if doc_id not in ranked][skip:][:missing])
     total: int | None = None
