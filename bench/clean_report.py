@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from clean_checks import echoes_title, fake_images, missing_formulas, starts_with_credit, title_key  # noqa: E402
 
 from app.clean.cleaner import CleanBody, clean_body  # noqa: E402  (run as a script from the repo)
-from app.parse.build import explain  # noqa: E402
+from app.parse.build import build_record_with_cleaning  # noqa: E402
 from app.parse.record import ArticleRecord  # noqa: E402
 
 MIN_PARAGRAPH = 20
@@ -221,10 +221,9 @@ def load(path: Path) -> tuple[str, list[str], ArticleRecord]:
     """(body, categories, the record ingest would store) of one post; braces unescaped, as ingest does."""
     raw = path.read_text(encoding="utf-8", errors="replace").replace("&#123;", "{").replace("&#125;", "}")
     post = frontmatter.loads(raw)
-    categories = post.get("categories") or []
-    if isinstance(categories, str):
-        categories = [categories]
-    record, _ = explain(
+    found = post.get("categories") or []
+    categories: list[object] = [found] if isinstance(found, str) else list(found)  # type: ignore[call-overload]
+    record, _ = build_record_with_cleaning(
         path.read_bytes(), key=path.name, file_path=str(path), digest="", zone=ZoneInfo("UTC")
     )
     return post.content, [str(c).strip() for c in categories if c is not None], record

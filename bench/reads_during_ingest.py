@@ -21,8 +21,18 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from api import Measure, wrk  # noqa: E402  (sibling scripts)
-from common import ARTICLES_CLI, corpus, free_port, postgres, require_cli, reset, run_articles, server  # noqa: E402
+from common import (  # noqa: E402  (a sibling script)
+    ARTICLES_CLI,
+    Measure,
+    corpus,
+    free_port,
+    postgres,
+    require_cli,
+    reset,
+    run_articles,
+    server,
+    wrk,
+)
 
 BASE_ARTICLES = 2000
 CONNECTIONS = 32

@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from common import ARTICLES_CLI, CACHE_ROOT, corpus, free_port, require_cli, server  # noqa: E402
-from search import p95, prepare  # noqa: E402
+from search import percentile, prepare  # noqa: E402
 
 TARGET_MS = 30.0
 LIMIT = 5
@@ -66,7 +66,7 @@ def bench(database_url: str, ids: Sequence[str], runs: int) -> None:
                 timings.append(_timed(client, f"/articles/{article_id}/related", {"limit": LIMIT}))
                 details.append(_timed(client, f"/articles/{article_id}", {}))
             medians.append(statistics.median(timings))
-            highs.append(p95(timings))
+            highs.append(percentile(timings, 0.95))
             anchors.append(statistics.median(details))
             print(
                 f"run {run}: median {medians[-1]:.1f} ms, p95 {highs[-1]:.1f} ms over {len(ids)} articles "
