@@ -106,3 +106,49 @@ def test_a_multi_term_search_ranks_articles_with_both_terms_above_those_with_one
     ids, total = _ranked(client, "储能 OR 光伏")
     assert total == 4
     assert client.get(f"/articles/{ids[0]}").json()["title"] == "光伏与储能"
+
+
+def _newest_first(engine: Engine) -> list[str]:
+    """Every article newest first, undated last, ties by id descending: the order of every listing."""
+    with engine.connect() as connection:
+        rows = list(connection.execute(select(ARTICLE.c.id, ARTICLE.c.published_at)))
+    rows.sort(key=lambda row: (row[1] is not None, row[1] or 0, row[0]), reverse=True)
+    return [row[0] for row in rows]
+
+
+def test_articles_of_one_second_or_undated_follow_by_id_on_every_page(
+    small_lists: None,
+    engine: Engine,
+    client: TestClient,
+    write_post: WritePost,
+    run_ingest: IngestFn,
+    tmp_path: Path,
+) -> None:
+    # Eight undated articles and eight of one second, ingested one by one (in an order unrelated to their
+    # ids), and two others; every one mentions the word, one more than the rest.
+    for n in range(8):
+        _post(write_post, f"undated{n}", title=f"第{n}号公告", mentions=1, date=None)  # type: ignore[arg-type]
+        run_ingest(tmp_path / "posts")
+        _post(write_post, f"same{n}", title=f"第{n}号通知", mentions=1, date="2022-03-01 08:00:00")
+        run_ingest(tmp_path / "posts")
+    _post(write_post, "newer", title="新闻", mentions=1, date="2022-05-01 08:00:00")
+    _post(write_post, "best", title="储能", mentions=3, date="2021-01-01 08:00:00")
+    run_ingest(tmp_path / "posts")
+    newest = _newest_first(engine)
+    pages = [
+        client.get("/articles", params={"q": "储能", "sort": "-published_at", "limit": 3, "offset": offset})
+        for offset in range(0, 18, 3)
+    ]
+    assert [item["id"] for page in pages for item in page.json()["items"]] == newest
+    ids, total = _ranked(client, "储能")
+    assert total == 18 and ids[0] == _expected(engine, "储能")[0]
+    assert ids[3:] == [article_id for article_id in newest if article_id not in ids[:3]]  # below the lists
+    paged = [item["id"] for offset in range(0, 18, 4) for item in _page(client, "储能", offset)]
+    assert paged == ids
+
+
+def _page(client: TestClient, q: str, offset: int) -> list[dict[str, str]]:
+    items: list[dict[str, str]] = client.get(
+        "/articles", params={"q": q, "limit": 4, "offset": offset}
+    ).json()["items"]
+    return items

@@ -11,7 +11,7 @@ while no orphaned postings (see `app.store.backends.sqlite`) exist: until those 
 """
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.store import impacts
 from app.store.backends.base import IndexedFilters, SearchPage
-from app.store.backends.fts5 import DATED, doc_id_floor, fts5_expression, fts5_filters
+from app.store.backends.fts5 import DATED, SEQUENCE_BITS, doc_id_floor, fts5_expression, fts5_filters
 from app.text.query_syntax import SearchQuery
 
 
@@ -75,13 +75,16 @@ class _Matches:
         statement = f"SELECT {columns} FROM {source} WHERE {' AND '.join(where)} {rest}"
         return self.session.execute(_sql(statement), {"expression": expression, **params})
 
-    def newest(self, limit: int, offset: int = 0, before: int | None = None) -> list[int]:
-        """doc_ids of the matches (older than `before`, if given), newest first."""
-        page = "ORDER BY article_fts.rowid DESC LIMIT :limit OFFSET :offset"
-        if before is not None:
-            page = "AND article_fts.rowid < :before " + page
-        found = self._run("article_fts.rowid", page, limit=limit, offset=offset, before=before)
+    def newest(self, limit: int) -> list[int]:
+        """doc_ids of the first `limit` matches, newest first (by second, then by arrival)."""
+        found = self._run("article_fts.rowid", "ORDER BY article_fts.rowid DESC LIMIT :limit", limit=limit)
         return list(found.scalars().all())
+
+    def in_second(self, second: int) -> list[int]:
+        """doc_ids of the matches published in this second (`doc_id >> SEQUENCE_BITS`; 0: undated)."""
+        bounds = "AND article_fts.rowid BETWEEN :low AND :high"
+        low, high = second << SEQUENCE_BITS, ((second + 1) << SEQUENCE_BITS) - 1
+        return list(self._run("article_fts.rowid", bounds, low=low, high=high).scalars().all())
 
     def among(self, doc_ids: Sequence[int]) -> set[int]:
         """Which of these doc_ids match. Unary plus: the list is tested on each row, not taken by FTS5 as
@@ -109,8 +112,9 @@ class _Matches:
         return impacts.lone_token(self.search)
 
 
-_ARTICLE_IDS = text(
-    "SELECT doc_id, article_id FROM article_search WHERE doc_id IN (SELECT value FROM json_each(:doc_ids))"
+_BY_DATE = text(
+    "SELECT s.article_id, a.published_at FROM article_search s JOIN article a ON a.id = s.article_id "
+    "WHERE s.doc_id IN (SELECT value FROM json_each(:doc_ids))"
 )
 
 _DOC_IDS = text(
@@ -131,23 +135,42 @@ def _doc_ids(session: Session, article_ids: Sequence[str]) -> dict[str, int]:
     return dict(rows.tuples().all())
 
 
-def _article_ids(session: Session, doc_ids: Sequence[int]) -> list[str]:
-    """The ids of the articles indexed as these doc_ids, in this order."""
+def _by_date(session: Session, doc_ids: Sequence[int]) -> list[str]:
+    """The ids of the articles indexed as these doc_ids, newest first, then by id descending (undated last),
+    as every listing orders them."""
     if not doc_ids:
         return []
-    rows = session.execute(_ARTICLE_IDS, {"doc_ids": json.dumps(list(doc_ids))})
-    articles = dict(rows.tuples().all())
-    return [articles[doc_id] for doc_id in doc_ids if doc_id in articles]
+    rows = list(session.execute(_BY_DATE, {"doc_ids": json.dumps(list(doc_ids))}).tuples())
+    # published_at as stored: one fixed-width text form, so its order is the time's
+    rows.sort(key=lambda row: (row[1] is not None, row[1] or "", row[0]), reverse=True)
+    return [article_id for article_id, _published in rows]
+
+
+def _newest(matches: _Matches, start: int, count: int, excluded: Collection[int] = ()) -> list[str]:
+    """Article ids of the matches from position `start` to `start + count` (leaving out `excluded`
+    doc_ids), newest first, then by id descending.
+
+    doc_ids order the matches by publication second, then by arrival: the seconds at both ends of the window
+    are read whole, so that articles of one second are in id order across page boundaries too."""
+    found = [doc_id for doc_id in matches.newest(start + count + len(excluded)) if doc_id not in excluded]
+    if len(found) <= start:
+        return []
+    second = found[start] >> SEQUENCE_BITS
+    first = next(i for i, doc_id in enumerate(found) if doc_id >> SEQUENCE_BITS == second)
+    last = found[-1] >> SEQUENCE_BITS
+    window = [doc_id for doc_id in found[first:] if doc_id >> SEQUENCE_BITS != last]
+    window += [doc_id for doc_id in matches.in_second(last) if doc_id not in excluded]
+    return _by_date(matches.session, window)[start - first : start - first + count]
 
 
 def _newest_page(matches: _Matches, limit: int, offset: int, count: bool) -> SearchPage:
-    found = matches.newest(limit + 1, offset)
+    found = _newest(matches, offset, limit + 1)
     more = len(found) > limit
     if offset == 0 and not more:  # every match is on the page
         total: int | None = len(found)
     else:
         total = matches.count() if count else None
-    return SearchPage(_article_ids(matches.session, found[:limit]), total, more)
+    return SearchPage(found[:limit], total, more)
 
 
 def _ranked_page(matches: _Matches, limit: int, offset: int, count: bool) -> SearchPage:
@@ -164,9 +187,7 @@ def _ranked_page(matches: _Matches, limit: int, offset: int, count: bool) -> Sea
     if len(page) < limit + 1:  # past the ranked articles: the other matches follow, newest first
         skip, missing = max(0, offset - len(listed)), limit + 1 - len(page)
         doc_ids = _doc_ids(session, listed) if doc_ids is None else doc_ids
-        ranked = {doc_ids[article_id] for article_id in listed}
-        newest = matches.newest(skip + missing + len(ranked))
-        page += _article_ids(session, [doc_id for doc_id in newest if doc_id not in ranked][skip:][:missing])
+        page += _newest(matches, skip, missing, excluded={doc_ids[article_id] for article_id in listed})
     total: int | None = None
     if count:
         total = impacts.articles_with(connection, lone) if lone is not None else matches.count()
