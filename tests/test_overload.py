@@ -2,6 +2,7 @@
 work for clients that left is dropped, the probes answer whatever the load, and request heads are bounded."""
 
 import asyncio
+import logging
 import socket
 import threading
 import time
@@ -135,13 +136,21 @@ def test_a_locked_table_gives_503_within_the_budget_not_a_hang(
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_work_for_a_client_that_left_is_dropped(database_url: str, gate: Gate) -> None:
+def test_work_for_a_client_that_left_is_dropped(
+    database_url: str, gate: Gate, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="app.access")
     app = _app(database_url, max_requests_in_flight=1, request_budget_seconds=30)
     with _served(app) as port:
         abandoned = socket.create_connection(("127.0.0.1", port))
         abandoned.sendall(b"GET /articles HTTP/1.1\r\nHost: t\r\n\r\n")
         assert gate.entered.acquire(timeout=5)
         abandoned.close()  # gone while its request is held in the thread pool
+        deadline = time.monotonic() + 5
+        while "GET /articles 499 " not in caplog.text and time.monotonic() < deadline:
+            time.sleep(0.02)
+        # Dropped and logged as dropped for its client (499), not as a server error: nothing was answered.
+        assert "GET /articles 499 " in caplog.text
         gate.opened.set()
         deadline = time.monotonic() + 5
         status = 0
@@ -149,6 +158,7 @@ def test_work_for_a_client_that_left_is_dropped(database_url: str, gate: Gate) -
             status = httpx.get(f"http://127.0.0.1:{port}/articles?limit=1").status_code
             time.sleep(0.05)
         assert status == 200
+    assert " 500 " not in caplog.text
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

@@ -14,6 +14,8 @@ SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:@+=-]{1,128}")
 
 access_log = logging.getLogger("app.access")
 ACCESS_FORMAT = "%s %s %d %.1fms request_id=%s"
+# Logged for a request dropped unanswered because its client disconnected (the code proxies use for it).
+CLIENT_GONE = 499
 
 
 def request_id_of(scope: Scope) -> str:
@@ -34,7 +36,7 @@ class RequestContextMiddleware:
         request_id = _given_id(scope) or os.urandom(16).hex()
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
-        status = 500
+        status = CLIENT_GONE  # until a response starts: no answer and no error means the client left
 
         async def stamped_send(message: Message) -> None:
             nonlocal status
@@ -50,6 +52,9 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, stamped_send)
+        except BaseException:
+            status = 500 if status == CLIENT_GONE else status
+            raise
         finally:
             _log_access(scope, status, time.perf_counter() - started, request_id)
 
