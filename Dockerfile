@@ -5,7 +5,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    DATABASE_URL=sqlite:////data/articles.db
+    DATABASE_URL=sqlite:////data/articles.db \
+    HEALTH_PORT=8001
 
 RUN useradd --create-home --uid 10001 articles \
     && mkdir /data && chown articles:articles /data
@@ -20,10 +21,11 @@ RUN pip install --no-cache-dir -e .
 
 USER articles
 VOLUME ["/data"]
-EXPOSE 8000
+# 8001: /healthz and /readyz from a process of their own, answered however busy the API is.
+EXPOSE 8000 8001
 
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
-    CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"
+    CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8001/healthz', timeout=2).status != 200)"
 
 # Load articles with: docker run -v articles:/data -v /path/to/_posts:/posts IMAGE articles ingest /posts
 CMD ["articles", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -11,6 +11,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+# Where `articles serve --health-port` asks its workers to leave their heartbeats (app.api.heartbeat): set
+# by the command for its own processes, not a setting.
+HEARTBEAT_DIR_ENV = "ARTICLES_HEARTBEAT_DIR"
+
 
 class Settings(BaseSettings):
     """Every knob of the service; names match the environment variables (case-insensitive)."""
@@ -47,6 +51,12 @@ class Settings(BaseSettings):
     )
     request_budget_seconds: float = Field(
         10.0, gt=0, description="A request unanswered after this long is abandoned with a 503."
+    )
+    health_stall_seconds: float = Field(
+        10.0,
+        gt=0,
+        description="Health port (`articles serve --health-port`): a worker whose event loop has not run for "
+        "this long is unhealthy.",
     )
     db_pool_size: int = Field(5, ge=1, le=100, description="PostgreSQL: connections kept open per process.")
     db_max_overflow: int = Field(10, ge=0, le=100, description="PostgreSQL: extra connections under load.")

@@ -293,7 +293,12 @@ def run_overload(
     url, lines = served.cache_off, ["", "### Overload", ""]
     try:
         run = api_overload.overload(
-            url, search.file, servers.pid(url), args.overload_connections, args.overload_seconds
+            url,
+            served.cache_off_health,
+            search.file,
+            servers.pid(url),
+            args.overload_connections,
+            args.overload_seconds,
         )
     except subprocess.CalledProcessError as error:
         return [*lines, f"Not measured: wrk failed ({_last_line(error)}){servers.exit_note(url)}."]

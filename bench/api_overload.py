@@ -1,6 +1,6 @@
 """The overload run of bench/api.py: far more connections than a worker can serve, on cold searches with the
-response cache off, while a light client times `/healthz` (as a container's health check would) and the
-server's memory is polled.
+response cache off, while light clients time `/healthz` (as a container's health check would), on the API's
+port and on the health port (`articles serve --health-port`), and the server's memory is polled.
 
 The probe opens a new connection for each request, every 50 ms, like `curl` in a HEALTHCHECK: a probe that
 kept its connection open would skip the queue of connections waiting to be accepted. Memory is the resident
@@ -46,7 +46,8 @@ class Overload:
     """What one overload run saw."""
 
     load: Measure
-    probe: Probe
+    probe: Probe  # `/healthz` on the API's port
+    health_port: Probe  # `/healthz` on the health port
     memory: Memory
     connections: int
     seconds: float
@@ -98,31 +99,38 @@ def poll_memory(group: int, stop: threading.Event, found: Memory) -> None:
 
 
 @contextmanager
-def watching(health_url: str, group: int) -> Iterator[tuple[Probe, Memory]]:
-    """Probe `/healthz` and poll the group's memory while the block runs."""
-    probe, memory = Probe(), Memory(before=group_rss(group)[0])
+def watching(probe_urls: list[str], group: int) -> Iterator[tuple[list[Probe], Memory]]:
+    """Probe each URL and poll the group's memory while the block runs."""
+    probes, memory = [Probe() for _ in probe_urls], Memory(before=group_rss(group)[0])
     memory.peak_group = memory.before
     stop = threading.Event()
     threads = [
-        threading.Thread(target=probe_health, args=(health_url, stop, probe), daemon=True),
+        *(
+            threading.Thread(target=probe_health, args=(url, stop, probe), daemon=True)
+            for url, probe in zip(probe_urls, probes, strict=True)
+        ),
         threading.Thread(target=poll_memory, args=(group, stop, memory), daemon=True),
     ]
     for thread in threads:
         thread.start()
     try:
-        yield probe, memory
+        yield probes, memory
     finally:
         stop.set()
         for thread in threads:
             thread.join(PROBE_TIMEOUT + 1)
 
 
-def overload(base: str, paths: Path, server_pid: int, connections: int, seconds: float) -> Overload:
-    """wrk with `connections` on random `paths` of `base` for `seconds`, watched as the module says."""
+def overload(
+    base: str, health: str, paths: Path, server_pid: int, connections: int, seconds: float
+) -> Overload:
+    """wrk with `connections` on random `paths` of `base` for `seconds`, watched as the module says
+    (`health`: the server's health port)."""
     # wrk's timeout is long, so a slow answer counts with its latency rather than as a socket error.
-    with watching(f"{base}/healthz", os.getpgid(server_pid)) as (probe, memory):
+    urls = [f"{base}/healthz", f"{health}/healthz"]
+    with watching(urls, os.getpgid(server_pid)) as ((probe, health_port), memory):
         load = wrk(base, seconds, connections, 2, paths=paths, statuses=True, timeout=30)
-    return Overload(load, probe, memory, connections, seconds)
+    return Overload(load, probe, health_port, memory, connections, seconds)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -152,19 +160,24 @@ def report(run: Overload) -> list[str]:
         f"| socket errors (connect, read, write, timeout) | {load.socket_errors} |",
         f"| latency p50 / p99 / max, ms | {_ms(load.p50_ms)} / {_ms(load.p99_ms)} / {_ms(load.max_ms)} |",
     ]
-    if probe.latencies:
-        p50, p99 = statistics.median(probe.latencies), percentile(probe.latencies, 0.99)
-        mark = "✓" if p99 < 50 and not probe.failures else "✗"
-        health = f"{p50:.1f} / {p99:.1f} / {max(probe.latencies):.1f} {mark}"
-    else:
-        health = "— (none answered) ✗"
+    for name, found in (("`/healthz`, API port", probe), ("`/healthz`, health port", run.health_port)):
+        lines += [
+            f"| {name}: p50 / p99 / max, ms (target p99 < 50) | {_latencies(found)} |",
+            f"| {name}: probes answered / not 200 or no answer | {len(found.latencies)} / {found.failures} |",
+        ]
     lines += [
-        f"| `/healthz` p50 / p99 / max, ms (target p99 < 50) | {health} |",
-        f"| `/healthz` probes answered / not 200 or no answer | {len(probe.latencies)} / {probe.failures} |",
         f"| server RSS before → peak (process group; largest process), MB | {memory.before:.0f} → "
         f"{memory.peak_group:.0f} ({memory.peak_process:.0f}) |",
     ]
     return lines
+
+
+def _latencies(probe: Probe) -> str:
+    if not probe.latencies:
+        return "— (none answered) ✗"
+    p50, p99 = statistics.median(probe.latencies), percentile(probe.latencies, 0.99)
+    mark = "✓" if p99 < 50 and not probe.failures else "✗"
+    return f"{p50:.1f} / {p99:.1f} / {max(probe.latencies):.1f} {mark}"
 
 
 def _ms(value: float) -> str:

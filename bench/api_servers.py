@@ -88,6 +88,7 @@ class Served:
 
     ours: str
     cache_off: str
+    cache_off_health: str  # the cache-off server's health port (`--health-port`)
     two_workers: str
     minimal: str
     ceiling: str
@@ -103,8 +104,14 @@ def start_all(
     endpoint and the bare ASGI app."""
     ours_command, env = [str(ARTICLES_CLI), "serve"], {"DATABASE_URL": database_url}
     ours = servers.start(ours_command, "/readyz", logs / "ours.log", **env)
+    health = f"http://127.0.0.1:{free_port()}"
     cache_off = servers.start(
-        ours_command, "/readyz", logs / "ours-cache-off.log", **env, RESPONSE_CACHE_SIZE="0"
+        ours_command,
+        "/readyz",
+        logs / "ours-cache-off.log",
+        **env,
+        RESPONSE_CACHE_SIZE="0",
+        HEALTH_PORT=health.rsplit(":", 1)[1],
     )
     two = servers.start([*ours_command, "--workers", "2"], "/readyz", logs / "ours-2-workers.log", **env)
     theirs, db_path = None, None
@@ -127,4 +134,4 @@ def start_all(
     size = len(fetch(f"{ours}/articles?count=false"))
     ceiling_command = [*uvicorn, "--lifespan", "off", "ceiling:app"]
     ceiling = servers.start(ceiling_command, "/", logs / "ceiling.log", CEILING_BYTES=str(size))
-    return Served(ours, cache_off, two, minimal, ceiling, size, theirs, db_path)
+    return Served(ours, cache_off, health, two, minimal, ceiling, size, theirs, db_path)

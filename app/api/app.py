@@ -1,7 +1,11 @@
 """create_app(): the FastAPI application with its routers, middleware, error handlers and engine."""
 
+import asyncio
+import contextlib
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.telemetry import TelemetryConfig
@@ -17,6 +21,7 @@ from app.api import (
     docs,
     errors,
     feeds,
+    heartbeat,
     index,
     openapi,
     ops,
@@ -28,7 +33,7 @@ from app.api.head import HeadMiddleware
 from app.api.overload import OverloadMiddleware
 from app.api.request_log import REQUEST_ID_HEADER, RequestContextMiddleware
 from app.api.response_cache import ResponseCacheMiddleware
-from app.config import Settings, get_settings
+from app.config import HEARTBEAT_DIR_ENV, Settings, get_settings
 from app.store.data_version import VersionProbe
 from app.store.engine import make_engine
 
@@ -70,7 +75,13 @@ for media_type in ("application/problem+json", "application/feed+json"):
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    folder = os.environ.get(HEARTBEAT_DIR_ENV)
+    beating = asyncio.create_task(heartbeat.beat(Path(folder))) if folder else None
     yield
+    if beating is not None:
+        beating.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await beating
     app.state.database.close()
 
 

@@ -97,11 +97,23 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.", envvar="PORT")] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes.")] = 1,
+    health_port: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=65535,
+            envvar="HEALTH_PORT",
+            help="Also answer /healthz and /readyz on this port, from a process of its own: in milliseconds "
+            "however loaded the workers are.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the API (the embedded SQLite database is migrated first)."""
-    import uvicorn
+    import os
 
-    from app.cli.server import MAX_HEAD_BYTES, BoundedHttpToolsProtocol, log_config
+    from app.cli.health import HealthPort
+    from app.cli.health import start as start_health_port
+    from app.config import HEARTBEAT_DIR_ENV
     from app.store.search_index import stale_count
 
     settings = load_settings()
@@ -114,6 +126,27 @@ def serve(
             f"[yellow]{stale} articles are missing from the search index or indexed by another tokenizer:"
             "[/yellow] run `articles reindex`."
         )
+    if health_port is None:
+        _run_server(host, port, workers)
+        return
+    config = HealthPort(host, health_port, settings.health_stall_seconds, settings.database_url)
+    try:
+        health = start_health_port(config)
+    except OSError as exc:
+        console.print(f"[red]health port[/red] {exc}: choose another --health-port.", highlight=False)
+        raise typer.Exit(Status.USAGE) from None
+    os.environ[HEARTBEAT_DIR_ENV] = str(health.heartbeats)  # read by each worker's app (app.api.heartbeat)
+    try:
+        _run_server(host, port, workers)
+    finally:
+        health.stop()
+
+
+def _run_server(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    from app.cli.server import MAX_HEAD_BYTES, BoundedHttpToolsProtocol, log_config
+
     uvicorn.run(
         "app.api.app:create_app",
         factory=True,
