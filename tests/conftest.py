@@ -128,7 +128,7 @@ def empty_database(engine: Engine) -> None:
     starts clean."""
     kept = {"data_version"}
     tables = ", ".join(t.name for t in reversed(SQLModel.metadata.sorted_tables) if t.name not in kept)
-    tables += ", search_impact, search_term"  # the impact lists: no foreign key cascades into them
+    tables += ", search_impact, search_term, article_search_orphan"  # no foreign key cascades into these
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         connection.execute(text("UPDATE data_version SET version = version + 1"))

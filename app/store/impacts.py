@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.engine import Connection
 
-from app.store.backends.base import SEARCH, TITLE_WEIGHT, Indexable
+from app.store.backends.base import SEARCH, TITLE_WEIGHT, Indexable, SearchPage
 from app.store.tables import ARTICLE
 from app.text.query_syntax import SearchQuery
 from app.text.tokens import index_tokens
@@ -203,6 +203,22 @@ def articles_with(connection: Connection, token: str) -> int:
     """How many indexed articles contain the token."""
     found = connection.execute(_ARTICLES, {"token": token}).scalar()
     return int(found or 0)
+
+
+def lone_token_page(
+    connection: Connection, query: SearchQuery, *, limit: int, offset: int, count: bool
+) -> SearchPage | None:
+    """A page by relevance of a search that is one whole token (and nothing else), read off the token's
+    list, with its stored article count as `total`; None when the page runs past the list (the matches
+    below it follow newest first: the caller reads them)."""
+    token = lone_token(query)
+    if token is None:
+        return None
+    listed = ranked(connection, query, offset + limit + 1)
+    total = articles_with(connection, token)
+    if len(listed) <= offset + limit and len(listed) < total:
+        return None
+    return SearchPage(listed[offset : offset + limit], total if count else None, more=total > offset + limit)
 
 
 def ranked(connection: Connection, query: SearchQuery, depth: int = DEPTH) -> list[str]:
