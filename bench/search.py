@@ -86,12 +86,21 @@ def prepare(folder: Path, articles: int, database_url: str) -> None:
     """Ingest the corpus unless the database already holds that many articles."""
     from app.store.engine import make_engine
     from app.store.migrations import upgrade
+    from app.store.search_index import stale_count
 
     engine = make_engine(database_url)
     upgrade(engine)
     with engine.connect() as connection:
         count = connection.execute(text("SELECT count(*) FROM article")).scalar_one()
+        stale = stale_count(connection)
     engine.dispose()
+    if count == articles and stale:  # a migration emptied the search index: fill it again, as users would
+        started = time.perf_counter()
+        subprocess.run(
+            [str(ARTICLES_CLI), "reindex"], env={**os.environ, "DATABASE_URL": database_url}, check=True
+        )
+        print(f"database: {count} articles reused, reindexed in {time.perf_counter() - started:.0f}s")
+        return
     if count == articles:
         print(f"database: {count} articles (reused)")
         return
