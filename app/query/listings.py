@@ -26,6 +26,7 @@ from app.query.schemas import ArticleBase, ArticlePage, ArticleSummary, Highligh
 from app.query.sorts import IN_ONE_CATEGORY, KEYSET_SORTS, NEWEST_FIRST, Sort
 from app.store import impacts
 from app.store.backends import backend_of
+from app.store.backends.base import SearchRequest
 from app.store.tables import ARTICLE, LINK
 from app.text.query_syntax import SearchQuery
 
@@ -163,17 +164,10 @@ def _search_page(
     sort = sort or ("relevance" if search.groups else "-published_at")
     indexed, in_index = None, filters.indexed()
     if sort in ("relevance", "-published_at") and in_index is not None:  # what an index can hand out
-        indexed = backend_of(session).search_page(
-            session,
-            search,
-            in_index,
-            since=filters.since,
-            until=filters.until,
-            relevance=sort == "relevance",
-            limit=limit,
-            offset=start,
-            count=count,
+        request = SearchRequest(
+            search, in_index, filters.since, filters.until, sort == "relevance", limit, start, count
         )
+        indexed = backend_of(session).search_page(session, request)
     if indexed is not None:
         (items, bodies), total, more = _summaries(session, indexed.ids), indexed.total, indexed.more
     else:

@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.engine import Connection
 
-from app.store.backends.base import SEARCH, TITLE_WEIGHT, Indexable, SearchPage
+from app.store.backends.base import SEARCH, TITLE_WEIGHT, Indexable, SearchPage, SearchRequest
 from app.store.tables import ARTICLE
 from app.text.query_syntax import SearchQuery
 from app.text.tokens import index_tokens
@@ -205,20 +205,19 @@ def articles_with(connection: Connection, token: str) -> int:
     return int(found or 0)
 
 
-def lone_token_page(
-    connection: Connection, query: SearchQuery, *, limit: int, offset: int, count: bool
-) -> SearchPage | None:
-    """A page by relevance of a search that is one whole token (and nothing else), read off the token's
-    list, with its stored article count as `total`; None when the page runs past the list (the matches
-    below it follow newest first: the caller reads them)."""
-    token = lone_token(query)
+def lone_token_page(connection: Connection, request: SearchRequest) -> SearchPage | None:
+    """A page by relevance of a search that is one whole token (filters are the caller's business), read
+    off the token's list, with its stored article count as `total`; None when the page runs past the list
+    (the matches below it follow newest first: the caller reads them)."""
+    token = lone_token(request.query)
     if token is None:
         return None
-    listed = ranked(connection, query, offset + limit + 1)
+    end = request.offset + request.limit
+    listed = ranked(connection, request.query, end + 1)
     total = articles_with(connection, token)
-    if len(listed) <= offset + limit and len(listed) < total:
+    if len(listed) <= end and len(listed) < total:
         return None
-    return SearchPage(listed[offset : offset + limit], total if count else None, more=total > offset + limit)
+    return SearchPage(listed[request.offset : end], total if request.count else None, more=total > end)
 
 
 def ranked(connection: Connection, query: SearchQuery, depth: int = DEPTH) -> list[str]:

@@ -73,6 +73,28 @@ class SearchPage:
     more: bool
 
 
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """A page of a search that an index may answer alone: the query, the filters the index holds, the date
+    bounds, the order (by relevance, else newest first), the page, and whether to count every match."""
+
+    query: SearchQuery
+    filters: IndexedFilters
+    since: datetime | None
+    until: datetime | None
+    relevance: bool
+    limit: int
+    offset: int
+    count: bool
+
+    @property
+    def unfiltered(self) -> bool:
+        """No filter and no date bound: the query alone selects."""
+        filters = self.filters
+        no_filter = not (filters.category_groups or filters.authors or filters.has_image is not None)
+        return no_filter and self.since is None and self.until is None
+
+
 class Kind(StrEnum):
     """Why a database cannot be used (each has its own fix, `app.store.failures`)."""
 
@@ -179,19 +201,7 @@ class Backend(ABC):
         """Ids of the articles whose text is most like this one's, best first, itself left out
         (`app.store.backends.related`)."""
 
-    def search_page(
-        self,
-        session: Session,
-        query: SearchQuery,
-        filters: IndexedFilters,
-        *,
-        since: datetime | None,
-        until: datetime | None,
-        relevance: bool,
-        limit: int,
-        offset: int,
-        count: bool,
-    ) -> SearchPage | None:
+    def search_page(self, session: Session, request: SearchRequest) -> SearchPage | None:
         """A page of a search answered by the index alone, when this backend has such a path; None sends the
         caller to the general query (`matching` joined with the article table)."""
         return None

@@ -7,7 +7,6 @@ and a row is simply replaced.
 """
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -26,9 +25,9 @@ from app.store.backends.base import (
     Backend,
     Failure,
     Indexable,
-    IndexedFilters,
     Kind,
     SearchPage,
+    SearchRequest,
     first_line,
 )
 from app.store.backends.postgresql_related import postgresql_related
@@ -222,27 +221,14 @@ class PostgreSQLBackend(Backend):
             ids = ids.where(~or_(*(_phrase(phrase) for phrase in query.excluded)))
         return ids
 
-    def search_page(
-        self,
-        session: Session,
-        query: SearchQuery,
-        filters: IndexedFilters,
-        *,
-        since: datetime | None,
-        until: datetime | None,
-        relevance: bool,
-        limit: int,
-        offset: int,
-        count: bool,
-    ) -> SearchPage | None:
+    def search_page(self, session: Session, request: SearchRequest) -> SearchPage | None:
         # One token, nothing else: its impact list is the ranking and its stored count the total (the index
         # decides one token by its lexeme, as the count counts it); reading every match cost 150 ms for a
         # word in most articles. Anything more takes the general query, and so does every search while
         # articles deleted behind the loader's back left their list rows and counts behind.
-        unfiltered = not (filters.category_groups or filters.authors or filters.has_image is not None)
-        if not relevance or not unfiltered or since is not None or until is not None or _has_orphans(session):
+        if not request.relevance or not request.unfiltered or _has_orphans(session):
             return None
-        return impacts.lone_token_page(session.connection(), query, limit=limit, offset=offset, count=count)
+        return impacts.lone_token_page(session.connection(), request)
 
     def excluding(self, query: SearchQuery) -> Select[Any] | None:
         if query.groups or not query.excluded:

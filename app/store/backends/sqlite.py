@@ -15,7 +15,6 @@ import os
 import sqlite3
 import time
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import create_engine
 
 from app.config import Settings
-from app.store.backends.base import Backend, Failure, Indexable, IndexedFilters, Kind, SearchPage, first_line
+from app.store.backends.base import Backend, Failure, Indexable, Kind, SearchPage, SearchRequest, first_line
 from app.store.backends.fts5 import fts5_any, fts5_expression, fts5_ids, new_doc_ids, stored_filter_terms
 from app.store.backends.sqlite_related import sqlite_related
 from app.store.backends.sqlite_search import sqlite_search_page
@@ -232,32 +231,8 @@ class SQLiteBackend(Backend):
     def related(self, session: Session, article_id: str, limit: int) -> list[str]:
         return sqlite_related(session, article_id, limit)
 
-    def search_page(
-        self,
-        session: Session,
-        query: SearchQuery,
-        filters: IndexedFilters,
-        *,
-        since: datetime | None,
-        until: datetime | None,
-        relevance: bool,
-        limit: int,
-        offset: int,
-        count: bool,
-    ) -> SearchPage | None:
-        if not query.groups:
-            return None
-        return sqlite_search_page(
-            session=session,
-            query=query,
-            filters=filters,
-            since=since,
-            until=until,
-            relevance=relevance,
-            limit=limit,
-            offset=offset,
-            count=count,
-        )
+    def search_page(self, session: Session, request: SearchRequest) -> SearchPage | None:
+        return sqlite_search_page(session, request) if request.query.groups else None
 
 
 SQLITE = SQLiteBackend()

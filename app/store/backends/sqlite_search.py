@@ -20,7 +20,7 @@ from sqlalchemy import Result, TextClause, text
 from sqlalchemy.orm import Session
 
 from app.store import impacts
-from app.store.backends.base import IndexedFilters, SearchPage
+from app.store.backends.base import IndexedFilters, SearchPage, SearchRequest
 from app.store.backends.fts5 import DATED, SEQUENCE_BITS, doc_id_floor, fts5_expression, fts5_filters
 from app.text.query_syntax import SearchQuery
 
@@ -194,22 +194,11 @@ def _ranked_page(matches: _Matches, limit: int, offset: int, count: bool) -> Sea
     return SearchPage(page[:limit], total, len(page) > limit)
 
 
-def sqlite_search_page(
-    *,
-    session: Session,
-    query: SearchQuery,
-    filters: IndexedFilters,
-    since: datetime | None,
-    until: datetime | None,
-    relevance: bool,
-    limit: int,
-    offset: int,
-    count: bool = True,
-) -> SearchPage:
+def sqlite_search_page(session: Session, request: SearchRequest) -> SearchPage:
     """A page by relevance, or newest first, of the articles that match and pass the filters; `total` when
     `count` or when it costs nothing."""
-    if filters.impossible:
-        return SearchPage([], 0 if count else None, more=False)
-    matches = _Matches(session, query, filters, since, until)
-    page = _ranked_page if relevance else _newest_page
-    return page(matches, limit, offset, count)
+    if request.filters.impossible:
+        return SearchPage([], 0 if request.count else None, more=False)
+    matches = _Matches(session, request.query, request.filters, request.since, request.until)
+    page = _ranked_page if request.relevance else _newest_page
+    return page(matches, request.limit, request.offset, request.count)
