@@ -226,7 +226,9 @@ class PostgreSQLBackend(Backend):
         # decides one token by its lexeme, as the count counts it); reading every match cost 150 ms for a
         # word in most articles. Anything more takes the general query, and so does every search while
         # articles deleted behind the loader's back left their list rows and counts behind.
-        if not request.relevance or not request.unfiltered or _has_orphans(session):
+        if not request.relevance or not request.unfiltered or impacts.lone_token(request.query) is None:
+            return None
+        if _has_orphans(session):  # asked last: a query, where the tests above are free
             return None
         return impacts.lone_token_page(session.connection(), request)
 
