@@ -15,6 +15,9 @@ from typing import Any, Union, get_args, get_origin
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from fastapi.telemetry import get_telemetry_data
+
+from app.api.parameter_plan import plan_of
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
@@ -50,10 +53,11 @@ def _is_list(annotation: Any) -> bool:
 
 
 class CheckedRoute(APIRoute):
-    """A route that answers 422 to a query parameter it does not declare (the route class of every router)."""
+    """A route that answers 422 to a query parameter it does not declare (the route class of every router),
+    and resolves its parameters from a plan (`app.api.parameter_plan`) where one covers it."""
 
     def get_route_handler(self) -> Handler:
-        handler = super().get_route_handler()
+        handler = _planned(self, super().get_route_handler())
         allowed, single = declared(self), single_valued(self)
 
         async def checked(request: Request) -> Response:
@@ -67,6 +71,26 @@ class CheckedRoute(APIRoute):
             return await handler(request)
 
         return checked
+
+
+def _planned(route: APIRoute, fastapi_handler: Handler) -> Handler:
+    """A handler that calls the endpoint with the arguments its plan resolves; FastAPI's where no plan
+    covers the route, or when telemetry is on (FastAPI's handler records its spans)."""
+    plan = plan_of(route.dependant)
+    if plan is None:
+        return fastapi_handler
+
+    async def handler(request: Request) -> Response:
+        if get_telemetry_data() is not None:
+            return await fastapi_handler(request)
+        errors: list[dict[str, Any]] = []
+        arguments = await plan.arguments(request, errors, {})
+        if errors:
+            raise RequestValidationError(errors)
+        response: Response = await plan.call(**arguments)
+        return response
+
+    return handler
 
 
 def _unknown(unknown: list[str], allowed: frozenset[str]) -> RequestValidationError:
