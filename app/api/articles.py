@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 from app.api.conditional import http_date
 from app.api.deps import database_of
 from app.api.fields import DetailInclude, SummaryFields
+from app.api.json_body import json_body
 from app.api.known_parameters import CheckedRoute
 from app.api.listing import INVALID, NOT_FOUND, FiltersDep, listing_response
 from app.api.paging import PagingDep
@@ -51,7 +52,7 @@ def _detail(
     if found is None:
         raise HTTPException(status_code=404, detail=f"No article with {by} {key!r}.")
     return Response(
-        found.model_dump_json(include=include),
+        json_body(found, include=include),
         media_type="application/json",
         headers={"Last-Modified": http_date(found.updated_at)},
     )
@@ -114,4 +115,4 @@ async def related(
     if found is None:
         raise HTTPException(status_code=404, detail=f"No article with id {article_id!r}.")
     include = {"items": {"__all__": set(fields)}} if fields is not None else None
-    return Response(found.model_dump_json(include=include), media_type="application/json")
+    return Response(json_body(found, include=include), media_type="application/json")

@@ -6,10 +6,10 @@ every database and every worker, with nothing to store. The body is still built 
 the transfer, not the query.
 """
 
-import hashlib
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
+import xxhash
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -23,8 +23,9 @@ def http_date(moment: datetime) -> str:
 
 
 def entity_tag(body: bytes) -> str:
-    """A strong validator for these bytes."""
-    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+    """A strong validator for these bytes: a 128-bit XXH3 hash, tens of times faster than a cryptographic
+    one (blake2b took 1 us a kilobyte, a twentieth of a detail's time), and the tag guards no secret."""
+    return '"' + xxhash.xxh3_128_hexdigest(body) + '"'
 
 
 def kept_on_304(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:

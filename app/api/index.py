@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from app import __version__
+from app.api.json_body import json_body
 from app.api.known_parameters import CheckedRoute
 from app.api.links import public_base
 from app.api.openapi import operation_id
@@ -86,4 +87,4 @@ def index(request: Request) -> Response:
         openapi=base + (request.app.openapi_url or "/openapi.json"),
         links=links,
     )
-    return Response(body.model_dump_json(), media_type="application/json", headers=VARY)
+    return Response(json_body(body), media_type="application/json", headers=VARY)

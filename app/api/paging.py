@@ -7,6 +7,7 @@ from fastapi import Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 
 from app.api.fields import FieldSet, page_include
+from app.api.json_body import json_body
 from app.api.links import link_header, public_url
 from app.api.on_event_loop import on_event_loop
 from app.api.params import DIGITS, Flag
@@ -57,7 +58,7 @@ PagingDep = Annotated[Paging, Depends(on_event_loop(Paging))]
 def page_response(request: Request, page: ArticlePage, fields: FieldSet) -> Response:
     """The page as JSON (only `fields` of each item), linking to the next, previous and first pages."""
     # Unset means absent: `highlights` appear only with q, `facets` only when asked for.
-    body = page.model_dump_json(include=page_include(fields), exclude_unset=True)
+    body = json_body(page, include=page_include(fields), exclude_unset=True)
     response = Response(body, media_type="application/json")
     url = request.url
     links: dict[str, str] = {}
