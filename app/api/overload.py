@@ -22,6 +22,7 @@ AT_CAPACITY_RETRY_AFTER = "1"  # seconds: in-flight requests finish in milliseco
 OVER_BUDGET_RETRY_AFTER = "5"  # seconds: something below is slow or stuck
 MAX_REQUEST_BODY = 64 * 1024  # the API reads no bodies; a larger one is not worth holding
 WATCH_AFTER = 0.05  # seconds: a request still running then is watched for its client leaving
+OVER_BUDGET, CLIENT_GONE = "over budget", "client gone"  # why a request's task was cancelled
 
 
 class OverloadMiddleware:
@@ -52,28 +53,24 @@ class OverloadMiddleware:
         if gone.is_set():  # the client left before its request was read: nobody to answer
             return
         response = _Response(send)
-        watch = _DisconnectWatch(receive, gone)
-        # Most requests are answered in a few milliseconds, long before a disconnect could matter: the
-        # watch starts only for those still running after WATCH_AFTER seconds (a timer costs far less than
-        # a task per request).
-        timer = asyncio.get_running_loop().call_later(WATCH_AFTER, watch.start)
+        watch = _Watch(receive, gone, self.budget)
+        cancelled = False
         try:
             # In the request's own task: over budget, or once the client is gone, the handler is cancelled
             # where it waits (reads in a thread stop being waited for, see `Database`).
-            async with asyncio.timeout(self.budget):
-                await self.app(scope, watch.receive(request), response.send)
-        except TimeoutError:
-            if not gone.is_set() and not response.started:
-                detail = f"The request took longer than its {self.budget:g} s budget; try again shortly."
-                headers = {"Retry-After": OVER_BUDGET_RETRY_AFTER}
-                await problem(503, detail, headers=headers)(scope, receive, send)
+            await self.app(scope, watch.receive(request), response.send)
         except asyncio.CancelledError:
-            if not watch.cancelled_handler:
-                raise
-            asyncio.current_task().uncancel()  # type: ignore[union-attr]  # the client left: nothing to answer
+            if watch.stopped_by is None:
+                raise  # cancelled from outside (the server shutting down): not ours to answer
+            cancelled = True
         finally:
-            timer.cancel()
             watch.stop()
+        if watch.stopped_by is not None:  # our cancel, whether the handler let it through or not
+            asyncio.current_task().uncancel()  # type: ignore[union-attr]
+        if cancelled and watch.stopped_by == OVER_BUDGET and not response.started:
+            detail = f"The request took longer than its {self.budget:g} s budget; try again shortly."
+            headers = {"Retry-After": OVER_BUDGET_RETRY_AFTER}
+            await problem(503, detail, headers=headers)(scope, receive, send)
 
 
 class _Response:
@@ -102,15 +99,23 @@ async def _read_request(receive: Receive) -> tuple[Message, asyncio.Event]:
             return {"type": "http.request", "body": body, "more_body": False}, gone
 
 
-class _DisconnectWatch:
-    """Notices a client that disconnects while its request runs, and cancels the request's task."""
+class _Watch:
+    """Watches a request for its time budget running out and for its client leaving, and cancels its task
+    when either happens (`stopped_by` says which).
 
-    def __init__(self, receive: Receive, gone: asyncio.Event) -> None:
+    Most requests are answered in a few milliseconds, long before either could matter: one timer per
+    request, due after WATCH_AFTER seconds, starts the watch for those still running then (a timer costs
+    far less than a task per request, or than asyncio.timeout's own timer besides)."""
+
+    def __init__(self, receive: Receive, gone: asyncio.Event, budget: float) -> None:
         self._receive = receive
         self.gone = gone
-        self._request_task = asyncio.current_task()
+        self._task = asyncio.current_task()
         self._watcher: asyncio.Task[None] | None = None
-        self.cancelled_handler = False
+        self._loop = asyncio.get_running_loop()
+        self._deadline = self._loop.time() + budget
+        self._timer = self._loop.call_at(min(self._loop.time() + WATCH_AFTER, self._deadline), self._wake)
+        self.stopped_by: str | None = None
 
     def receive(self, request: Message) -> Callable[[], Awaitable[Message]]:
         """A `receive` for the handler: the request read above, then the disconnect once it happens."""
@@ -119,25 +124,36 @@ class _DisconnectWatch:
         async def receive() -> Message:
             if pending:
                 return pending.pop()
-            self.start()
+            self._start()
             await self.gone.wait()
             return {"type": "http.disconnect"}
 
         return receive
 
-    def start(self) -> None:
-        if self._watcher is None:
-            self._watcher = asyncio.ensure_future(self._watch())
-
     def stop(self) -> None:
+        self._timer.cancel()
         if self._watcher is not None:
             self._watcher.cancel()
+
+    def _wake(self) -> None:
+        self._start()
+        if self._loop.time() >= self._deadline:
+            self._stop_request(OVER_BUDGET)
+        else:
+            self._timer = self._loop.call_at(self._deadline, self._wake)
+
+    def _start(self) -> None:
+        if self._watcher is None:
+            self._watcher = asyncio.ensure_future(self._watch())
 
     async def _watch(self) -> None:
         # The server's `receive` says http.disconnect once the client is gone (the request is read).
         while (await self._receive())["type"] != "http.disconnect":
             pass
         self.gone.set()
-        if self._request_task is not None and not self._request_task.done():
-            self.cancelled_handler = True
-            self._request_task.cancel()
+        self._stop_request(CLIENT_GONE)
+
+    def _stop_request(self, reason: str) -> None:
+        if self.stopped_by is None and self._task is not None and not self._task.done():
+            self.stopped_by = reason
+            self._task.cancel()
