@@ -96,6 +96,18 @@ def test_cors_lets_any_origin_read_by_default_and_exposes_the_validators(client:
     assert "GET" in preflight.headers["access-control-allow-methods"]
 
 
+def test_every_response_varies_on_origin_in_one_vary_header(engine: Engine, database_url: str) -> None:
+    """A shared cache must not serve a response made for one origin (or none) to another."""
+    settings = Settings(database_url=database_url, cors_origins="https://front.example")
+    with TestClient(create_app(settings, engine=engine)) as client:
+        for origin in (None, "https://front.example", "https://evil.example"):
+            headers = {"Accept-Encoding": "gzip"} | ({"Origin": origin} if origin else {})
+            for url in ("/openapi.json", "/articles", "/articles/none"):
+                vary = client.get(url, headers=headers).headers.get_list("vary")
+                assert len(vary) == 1 and vary[0].endswith("Origin"), (url, origin, vary)
+            assert client.get("/openapi.json", headers=headers).headers["vary"] == "Accept-Encoding, Origin"
+
+
 def test_cors_origins_are_configurable(engine: Engine, database_url: str) -> None:
     settings = Settings(database_url=database_url, cors_origins="https://front.example")
     with TestClient(create_app(settings, engine=engine)) as client:

@@ -10,7 +10,6 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.telemetry import TelemetryConfig
 from sqlalchemy.engine import Engine
-from starlette.middleware.cors import CORSMiddleware
 from starlette_compress import CompressMiddleware, add_compress_type
 
 from app import __version__
@@ -28,6 +27,7 @@ from app.api import (
     reader,
 )
 from app.api.conditional import ConditionalGetMiddleware
+from app.api.cors import CORSMiddleware
 from app.api.deps import Database
 from app.api.head import HeadMiddleware
 from app.api.overload import OverloadMiddleware
