@@ -50,6 +50,9 @@ def test_unknown_path_and_wrong_method_are_problems(client: TestClient) -> None:
     r = client.get("/no/such/thing")
     assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
     assert r.json()["title"] == "Not Found"
+    for url in ("/articles/x", "/openapi.json", "/static/swagger-init.js", "/docs"):
+        r = client.post(url)
+        assert r.status_code == 405 and r.headers["allow"] == "GET, HEAD", url
     r = client.post("/articles")
     assert r.status_code == 405 and r.headers["allow"] == "GET, HEAD"
     assert r.headers["content-type"] == "application/problem+json"

@@ -8,7 +8,7 @@ the transfer, not the query.
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 
 import xxhash
 from starlette.datastructures import Headers
@@ -18,9 +18,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 KEPT_ON_304 = ("etag", "last-modified", "cache-control", "vary", "content-location", "expires")
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def http_date(moment: datetime) -> str:
-    """`moment` as an HTTP date (IMF-fixdate, whole seconds, GMT)."""
-    return format_datetime(moment.astimezone(UTC).replace(microsecond=0), usegmt=True)
+    """`moment` as an HTTP date (IMF-fixdate, whole seconds, GMT), in English whatever the locale; built
+    here because `email.utils.format_datetime` took a detail 2% of its time."""
+    utc = moment.astimezone(UTC)
+    return (
+        f"{_DAYS[utc.weekday()]}, {utc.day:02d} {_MONTHS[utc.month - 1]} {utc.year:04d} "
+        f"{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d} GMT"
+    )
 
 
 def entity_tag(body: bytes) -> str:

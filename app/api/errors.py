@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.status import HTTP_422_UNPROCESSABLE_CONTENT
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.head import allowed_methods
 from app.api.request_log import request_id_of
 from app.query.pagination import InvalidCursor
 from app.store.backends.base import Kind
@@ -115,6 +116,8 @@ async def _http_error(_request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, StarletteHTTPException)
     response = problem(exc.status_code, str(exc.detail))
     response.headers.update(exc.headers or {})
+    if exc.status_code == 405 and "allow" in response.headers:
+        response.headers["allow"] = allowed_methods(response.headers["allow"])
     return response
 
 

@@ -2,15 +2,23 @@
 
 The request goes in as a GET, so every layer below answers it as one (the response cache replays or stores
 the full GET response, never a bodyless one), and only the body is dropped on the way out; its
-Content-Length stays, as RFC 9110 allows. A 405 names HEAD beside GET in its Allow header.
+Content-Length stays, as RFC 9110 allows. (A 405 names HEAD beside GET in its Allow header: see
+`allowed_methods`, used where the 405 is made.)
 """
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
+def allowed_methods(allow: str) -> str:
+    """A 405's Allow header with HEAD just after GET, as this layer serves it."""
+    methods = [method.strip() for method in allow.split(",") if method.strip() != "HEAD"]
+    if "GET" in methods:
+        methods.insert(methods.index("GET") + 1, "HEAD")
+    return ", ".join(methods)
+
+
 class HeadMiddleware:
-    """Serves HEAD as GET without the body; adds HEAD to the Allow header of a 405."""
+    """Serves HEAD as GET without the body."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -21,7 +29,7 @@ class HeadMiddleware:
         elif scope["method"] == "HEAD":
             await self.app(dict(scope, method="GET"), receive, _headers_only(send))
         else:
-            await self.app(scope, receive, _allowing_head(send))
+            await self.app(scope, receive, send)
 
 
 def _headers_only(send: Send) -> Send:
@@ -32,15 +40,3 @@ def _headers_only(send: Send) -> Send:
             await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     return send_headers
-
-
-def _allowing_head(send: Send) -> Send:
-    async def send_allow(message: Message) -> None:
-        if message["type"] == "http.response.start" and message["status"] == 405:
-            headers = MutableHeaders(scope=message)
-            allowed = [method.strip() for method in headers.get("allow", "").split(",")]
-            if "GET" in allowed and "HEAD" not in allowed:
-                headers["allow"] = ", ".join([*allowed, "HEAD"])
-        await send(message)
-
-    return send_allow

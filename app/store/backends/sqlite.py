@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import ColumnElement, Select, bindparam, event, func, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import URL, Connection, Engine, make_url
@@ -115,7 +116,8 @@ class SQLiteBackend(Backend):
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
             except OSError:
                 pass  # SQLite says why it cannot open the file when it first tries to
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        # JSON columns come back as text, decoded for each row read: orjson does it several times faster.
+        engine = create_engine(url, connect_args={"check_same_thread": False}, json_deserializer=orjson.loads)
         event.listen(engine, "connect", _pragmas)
         if statement_timeout_ms:
             _limit_statements(engine, statement_timeout_ms / 1000)
