@@ -157,6 +157,14 @@ def test_link_header_has_next_prev_and_first(
         == "http://testserver/articles?limit=2&author=%E6%96%B0%E6%B5%AA%E8%B4%A2%E7%BB%8F"
     )
     assert "offset" not in links["next"]["url"] and r.json()["next_cursor"] in links["next"]["url"]
+    second = client.get("/articles", params={"limit": 2, "offset": 2})
+    assert second.links["prev"]["url"] == second.links["first"]["url"] == "http://testserver/articles?limit=2"
+    start = client.get("/articles", params={"limit": 2}).json()["next_cursor"]
+    walked = client.get("/articles", params=[("category", "金融"), ("limit", 2), ("cursor", start)])
+    cursor = walked.json()["next_cursor"]
+    category = "category=%E9%87%91%E8%9E%8D"
+    assert walked.links["next"]["url"] == f"http://testserver/articles?{category}&limit=2&cursor={cursor}"
+    assert walked.links["first"]["url"] == f"http://testserver/articles?{category}&limit=2"
     last = client.get("/articles", params={"limit": 2, "offset": 6})
     assert "next" not in last.links and last.json()["next_cursor"] is None
     assert "link" not in client.get("/articles", params={"limit": 50}).headers

@@ -8,7 +8,7 @@ from fastapi.exceptions import RequestValidationError
 
 from app.api.fields import FieldSet, page_include
 from app.api.json_body import json_body
-from app.api.links import link_header, public_url
+from app.api.links import link_header, variant_url
 from app.api.on_event_loop import on_event_loop
 from app.api.params import DIGITS, Flag
 from app.query.schemas import ArticlePage
@@ -60,19 +60,15 @@ def page_response(request: Request, page: ArticlePage, fields: FieldSet) -> Resp
     # Unset means absent: `highlights` appear only with q, `facets` only when asked for.
     body = json_body(page, include=page_include(fields), exclude_unset=True)
     response = Response(body, media_type="application/json")
-    url = request.url
     links: dict[str, str] = {}
     if page.next_cursor:
-        links["next"] = public_url(
-            request, url.remove_query_params("offset").include_query_params(cursor=page.next_cursor)
-        )
+        links["next"] = variant_url(request, drop=["offset"], cursor=page.next_cursor)
     if page.offset:
-        previous = url.remove_query_params(["cursor", "offset"])
-        if page.offset > page.limit:
-            previous = previous.include_query_params(offset=page.offset - page.limit)
-        links["prev"] = public_url(request, previous)
+        earlier = page.offset - page.limit
+        paged = {"offset": earlier} if earlier > 0 else {}
+        links["prev"] = variant_url(request, drop=["cursor", "offset"], **paged)
     if page.offset or "cursor" in request.query_params:
-        links["first"] = public_url(request, url.remove_query_params(["cursor", "offset"]))
+        links["first"] = variant_url(request, drop=["cursor", "offset"])
     if links:
         response.headers["Link"] = link_header(links)
     return response

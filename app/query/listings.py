@@ -79,11 +79,23 @@ def _narrowed(
 
 @dataclass(frozen=True, slots=True)
 class _Source:
-    """The filtered rows of a listing (selects without columns yet) and the key to page them by."""
+    """Where a listing reads from, and the key to page it by: the article table, or (for one category
+    and no other filter) that category's slice of the link table's index."""
 
-    rows: Select[Any]
+    filters: ResolvedFilters
     key: SortKey
+    linked: int | None = None  # the category whose slice of the link table is read, if any
     category: int | None = None  # the rows are all of this category's, and only those
+
+    @property
+    def rows(self) -> Select[Any]:
+        """The filtered rows, a select without columns yet (built only when asked: the pages readers walk
+        read the category's slice with a prepared statement instead, and building it cost them a tenth)."""
+        if self.linked is None:
+            return select().select_from(ARTICLE).where(*self.filters.conditions())
+        joined = LINK.join(ARTICLE, ARTICLE.c.id == LINK.c.article_id)
+        others = self.filters.without_categories().conditions()
+        return select().select_from(joined).where(LINK.c.category_id == self.linked, *others)
 
     def total(self, session: Session) -> int:
         """How many rows there are."""
@@ -93,16 +105,12 @@ class _Source:
 
 
 def _listing_source(filters: ResolvedFilters, key: SortKey) -> _Source:
-    """Where a listing reads from: the article table, or one category's slice of the link table's index."""
+    """Where a listing reads from, and the key to page it by (a category's own key on its slice)."""
     category = filters.one_category() if key.name in IN_ONE_CATEGORY else None
     if category is None:
-        rows = select().select_from(ARTICLE).where(*filters.conditions())
-        return _Source(rows, key)
-    others = filters.without_categories().conditions()
-    in_category = LINK.c.category_id == category
-    joined = LINK.join(ARTICLE, ARTICLE.c.id == LINK.c.article_id)
-    rows = select().select_from(joined).where(in_category, *others)
-    return _Source(rows, IN_ONE_CATEGORY[key.name], None if others else category)
+        return _Source(filters, key)
+    alone = filters.without_categories() == ResolvedFilters()
+    return _Source(filters, IN_ONE_CATEGORY[key.name], category, category if alone else None)
 
 
 # The articles of one category, through the link table's index (the category a bind parameter).
