@@ -58,7 +58,13 @@ class Settings(BaseSettings):
         description="Health port (`articles serve --health-port`): a worker whose event loop has not run for "
         "this long is unhealthy.",
     )
-    db_pool_size: int = Field(5, ge=1, le=100, description="PostgreSQL: connections kept open per process.")
+    db_pool_size: int = Field(
+        5,
+        ge=1,
+        le=100,
+        description="PostgreSQL: connections kept open per process for reads in threads, and as many again "
+        "held for lookups (details) on the event loop.",
+    )
     db_max_overflow: int = Field(10, ge=0, le=100, description="PostgreSQL: extra connections under load.")
     db_pool_timeout: float = Field(10.0, gt=0, description="PostgreSQL: seconds to wait for a connection.")
     statement_timeout_ms: int = Field(

@@ -22,7 +22,7 @@ from app.ingest.runner import ingest
 from app.store.engine import make_engine
 from app.store.failures import diagnose
 from app.store.migrations import upgrade
-from tests.conftest import UTC_ZONE, create_database, post_text
+from tests.conftest import UTC_ZONE, WritePost, create_database, empty_database, post_text
 
 PASSWORD = "n0t-in-any-message"  # the throwaway cluster trusts every login: the password is only carried
 runner = CliRunner()
@@ -306,3 +306,34 @@ def test_a_full_disk_and_a_lock_held_too_long_are_named_with_their_fix(tmp_path:
         f"{where} stayed locked by another process (database is locked): "
         "wait for the other writer (another ingest?) to finish, then run the command again"
     )
+
+
+def test_a_detail_is_answered_after_postgresql_ended_every_connection(
+    postgres_database: str | None, write_post: WritePost
+) -> None:
+    """A restarted PostgreSQL (or one whose administrator ended the sessions) drops every open connection:
+    the connections held for lookups are replaced and the lookup run again, instead of failing once each."""
+    if postgres_database is None:
+        pytest.skip("PostgreSQL is not available (see the note at the end of the run)")
+    engine = make_engine(postgres_database)
+    try:
+        ingest([write_post()], engine=engine, zone=UTC_ZONE, jobs=1)
+        settings = Settings(database_url=postgres_database, response_cache_size=0)
+        with TestClient(create_app(settings, engine=engine)) as client:
+            article = client.get("/articles").json()["items"][0]["id"]
+            assert client.get(f"/articles/{article}").status_code == 200
+            with engine.connect() as admin:
+                ended = admin.execute(text(END_OTHER_SESSIONS)).scalar_one()
+            assert ended >= 1
+            for _ in range(3):
+                again = client.get(f"/articles/{article}")
+                assert again.status_code == 200, again.text
+    finally:
+        empty_database(engine)
+        engine.dispose()
+
+
+END_OTHER_SESSIONS = (
+    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+)

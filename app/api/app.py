@@ -34,6 +34,7 @@ from app.api.overload import OverloadMiddleware
 from app.api.request_log import REQUEST_ID_HEADER, RequestContextMiddleware
 from app.api.response_cache import ResponseCacheMiddleware
 from app.config import HEARTBEAT_DIR_ENV, Settings, get_settings
+from app.store.backends import backend_of
 from app.store.data_version import VersionProbe
 from app.store.engine import make_engine
 
@@ -82,7 +83,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         beating.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await beating
-    app.state.database.close()
+    await app.state.database.close()
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -106,7 +107,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine or make_engine(
         settings.database_url, settings, statement_timeout_ms=settings.statement_timeout_ms
     )
-    app.state.database = Database(app.state.engine, settings.read_threads)
+    engine_url = app.state.engine.url.render_as_string(hide_password=False)
+    loop_engine = backend_of(app.state.engine).create_async_engine(
+        engine_url, settings, statement_timeout_ms=settings.statement_timeout_ms
+    )
+    app.state.database = Database(app.state.engine, settings.read_threads, loop_engine, settings.db_pool_size)
     errors.install(app)
     for module in (articles, categories, authors, feeds):
         app.include_router(module.router, responses=openapi.DATABASE_ERRORS)

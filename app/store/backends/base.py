@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, column, table
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session
 
 from app.config import Settings
@@ -135,6 +136,13 @@ class Backend(ABC):
     @abstractmethod
     def create_engine(self, url: str, settings: Settings, *, statement_timeout_ms: int) -> Engine:
         """The engine for `url`; statements running longer than `statement_timeout_ms` (0: no limit) fail."""
+
+    def create_async_engine(
+        self, url: str, settings: Settings, *, statement_timeout_ms: int
+    ) -> AsyncEngine | None:
+        """An engine whose connections are used from the event loop, for a server database (its driver
+        waits for the network without holding a thread); None for an embedded one (its reads never wait)."""
+        return None
 
     @abstractmethod
     def lock_for_writing(self, connection: Connection) -> None:

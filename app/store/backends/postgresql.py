@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import Session
 from sqlmodel import create_engine
 
@@ -155,6 +156,17 @@ def _connection_failure(reason: str) -> Kind:
     return Kind.UNREACHABLE
 
 
+def _pool_options(settings: Settings, statement_timeout_ms: int) -> dict[str, Any]:
+    options = {"options": f"-c statement_timeout={statement_timeout_ms}"} if statement_timeout_ms else {}
+    return {
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": settings.db_pool_timeout,
+        "pool_pre_ping": settings.db_pool_pre_ping,
+        "connect_args": options,
+    }
+
+
 class PostgreSQLBackend(Backend):
     """PostgreSQL 13 or newer through psycopg 3."""
 
@@ -162,15 +174,14 @@ class PostgreSQLBackend(Backend):
     embedded = False
 
     def create_engine(self, url: str, settings: Settings, *, statement_timeout_ms: int) -> Engine:
-        options = {"options": f"-c statement_timeout={statement_timeout_ms}"} if statement_timeout_ms else {}
-        return create_engine(
-            url,
-            pool_size=settings.db_pool_size,
-            max_overflow=settings.db_max_overflow,
-            pool_timeout=settings.db_pool_timeout,
-            pool_pre_ping=settings.db_pool_pre_ping,
-            connect_args=options,
-        )
+        return create_engine(url, **_pool_options(settings, statement_timeout_ms))
+
+    def create_async_engine(self, url: str, settings: Settings, *, statement_timeout_ms: int) -> AsyncEngine:
+        # Lookups are a statement or two that need no snapshot in common: in autocommit, psycopg sends no
+        # BEGIN before them and the pool no ROLLBACK after, two round trips of four.
+        # Its connections are held (`app.api.deps.HeldConnections`, DB_POOL_SIZE of them): no overflow.
+        options = _pool_options(settings, statement_timeout_ms) | {"max_overflow": 0}
+        return create_async_engine(url, isolation_level="AUTOCOMMIT", **options)
 
     def lock_for_writing(self, connection: Connection) -> None:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK_KEY})
