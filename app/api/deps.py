@@ -59,6 +59,11 @@ class Database:
         self._threads = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="articles-read")
         self._held: Connection | None = None
 
+    @property
+    def held(self) -> bool:
+        """Whether lookups on this server database run on connections held for the event loop."""
+        return self._on_loop is not None
+
     async def read(self, work: Callable[[Session], T], *, bounded: bool = False) -> T:
         """`work(session)`'s result, computed in a read thread; or, for `bounded` work (a few index range
         reads, a millisecond or two) on the embedded database, on the event loop. There it beats a thread:

@@ -14,12 +14,13 @@ import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from sqlalchemy.engine import Connection
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.conditional import kept_on_304, not_modified
 from app.api.deps import Database
-from app.store.data_version import Version, VersionProbe
+from app.store.data_version import Version, VersionProbe, read_version
 
 CACHED_PREFIXES = ("/articles", "/categories", "/feeds/")
 MAX_BODY = 512 * 1024
@@ -46,7 +47,8 @@ class ResponseCacheMiddleware:
         self.app = app
         self.probe = probe
         # SQLite answers in microseconds: asking inline beats a thread hop; a server database may not, so
-        # it is asked in a read thread (a frozen one then costs the request its budget, not the event loop).
+        # it is awaited (on a connection held for lookups, or in a read thread): a frozen one then costs the
+        # request its budget, not the event loop.
         self.database = database
         self.size = size
         self.max_bytes = max_bytes
@@ -96,8 +98,8 @@ class ResponseCacheMiddleware:
         self.this_turn = None
 
     async def _shared_read(self) -> Version:
-        # A server database is asked in a read thread. A read that has not begun yet (it waits for a thread
-        # or for the one before it) is current for every request that arrives meanwhile, so they share it:
+        # A read of a server database that has not begun yet (it waits for a connection or a thread, or
+        # for the one before it) is current for every request that arrives meanwhile, so they share it:
         # under load, reads no longer queue up one per request.
         pending = self.pending
         if pending is None or pending.began:
@@ -141,16 +143,22 @@ class ResponseCacheMiddleware:
 
 
 class _SharedRead:
-    """One version read in a read thread, and whether it has begun (the probe's lock taken)."""
+    """One version read, and whether it has begun: on a connection held for lookups on the event loop when
+    the database has them, else in a read thread on the probe's connection."""
 
     def __init__(self, probe: VersionProbe, database: Database) -> None:
         self.probe = probe
         self.began = False
-        self.future: asyncio.Future[Version] = asyncio.ensure_future(database.run(self.read))
+        read = database.lookup(self.read_on) if database.held else database.run(self.read)
+        self.future: asyncio.Future[Version] = asyncio.ensure_future(read)
         self.future.add_done_callback(_retrieve)
 
     def read(self) -> Version:
         return self.probe.read(began=self._begin)
+
+    def read_on(self, connection: Connection) -> Version:
+        self._begin()
+        return read_version(connection)
 
     def _begin(self) -> None:
         self.began = True

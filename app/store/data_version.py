@@ -33,6 +33,18 @@ VERSION_NOW = select(DATA_VERSION.c.version).where(DATA_VERSION.c.id == 1)
 _CURRENT = Prepared(VERSION_NOW)
 
 
+_BOTH = Prepared(select(DATA_VERSION.c.version, DATA_VERSION.c.changed_at).where(DATA_VERSION.c.id == 1))
+
+
+def read_version(connection: Connection) -> Version:
+    """The counter and when it moved, as this connection sees them now (a prepared read)."""
+    found = _BOTH.first(connection)
+    if found is None:
+        return Version(0, datetime.min.replace(tzinfo=UTC))
+    number, changed_at = found
+    return Version(int(number), _aware(changed_at))
+
+
 def current(connection: Connection) -> int:
     """The counter as this connection sees it now (a prepared read, for memos kept per version)."""
     found = _CURRENT.first(connection)
