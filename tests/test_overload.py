@@ -16,9 +16,11 @@ import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from starlette.types import Receive, Scope, Send
 
 from app.api import listing
 from app.api.app import create_app
+from app.api.request_log import RequestContextMiddleware
 from app.cli.server import BoundedHttpToolsProtocol
 from app.config import Settings
 from tests.conftest import IngestFn, WritePost
@@ -159,6 +161,28 @@ def test_work_for_a_client_that_left_is_dropped(
             time.sleep(0.05)
         assert status == 200
     assert " 500 " not in caplog.text
+
+
+def test_a_request_stopped_unanswered_is_logged_499_not_500(caplog: pytest.LogCaptureFixture) -> None:
+    """A request the server cancels (shutting down, or its client gone) was not answered: not an error."""
+
+    async def stopped(scope: Scope, receive: Receive, send: Send) -> None:
+        raise asyncio.CancelledError
+
+    async def failing(scope: Scope, receive: Receive, send: Send) -> None:
+        raise RuntimeError("a bug")
+
+    caplog.set_level(logging.INFO, logger="app.access")
+    for app, raised in ((stopped, asyncio.CancelledError), (failing, RuntimeError)):
+        scope = {"type": "http", "method": "GET", "path": "/articles", "query_string": b"", "headers": []}
+        with pytest.raises(raised):
+            asyncio.run(RequestContextMiddleware(app)(scope, _nothing, _nothing))
+    lines = [record.getMessage() for record in caplog.records if record.name == "app.access"]
+    assert [line.split()[2] for line in lines] == ["499", "500"]
+
+
+async def _nothing(*_: Any) -> Any:
+    return None
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

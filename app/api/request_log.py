@@ -1,5 +1,6 @@
 """Per request: an id (echoed from X-Request-ID or generated), one access-log line, baseline headers."""
 
+import asyncio
 import logging
 import os
 import re
@@ -14,7 +15,8 @@ SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:@+=-]{1,128}")
 
 access_log = logging.getLogger("app.access")
 ACCESS_FORMAT = "%s %s %d %.1fms request_id=%s"
-# Logged for a request dropped unanswered because its client disconnected (the code proxies use for it).
+# Logged for a request dropped unanswered because its client disconnected (the code proxies use for it), or
+# because the server stopped it while shutting down.
 CLIENT_GONE = 499
 
 
@@ -52,6 +54,8 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, stamped_send)
+        except asyncio.CancelledError:
+            raise  # stopped by its client leaving or the server shutting down: unanswered, not an error
         except BaseException:
             status = 500 if status == CLIENT_GONE else status
             raise
