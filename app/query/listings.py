@@ -142,9 +142,7 @@ def _keyset_page(
     rows: Sequence[Mapping[Any, Any]]
     if not offset and source.category is not None:  # a category's pages by date: the pages readers walk
         connection, query = session.connection(), _category_query(key)
-        rows = prepared_keyset_rows(
-            connection, "category", query, key, after, limit + 1, category=source.category
-        )
+        rows = prepared_keyset_rows(connection, query, key, after, limit + 1, category=source.category)
     elif offset:
         query = source.rows.add_columns(*SUMMARY_COLUMNS, *key.labelled())
         statement = query.order_by(*key.order_by()).limit(limit + 1).offset(offset)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
+from weakref import WeakKeyDictionary
 
 import orjson
 from sqlalchemy import BindParameter, ColumnElement, Integer, Select, and_, bindparam, true, tuple_
@@ -164,27 +165,29 @@ def keyset_rows(
     return rows
 
 
-# Prepared range reads of `prepared_keyset_rows`, by the caller's name for its query, the sort and the shape
-# of the position (which of its values are NULL: each shape reads other ranges).
-_PREPARED: dict[tuple[str, str, tuple[bool, ...] | None], list[Prepared]] = {}
+# Prepared range reads of `prepared_keyset_rows`, by query, then by sort and the shape of the position (which
+# of its values are NULL: each shape reads other ranges). Weak: a query no longer used takes its reads along.
+_PREPARED: "WeakKeyDictionary[Select[Any], dict[tuple[str, tuple[bool, ...] | None], list[Prepared]]]" = (
+    WeakKeyDictionary()
+)
 
 
 def prepared_keyset_rows(
     connection: Connection,
-    name: str,
     query: Select[Any],
     key: SortKey,
     after: tuple[Any, ...] | None,
     limit: int,
     **params: Any,
 ) -> list[dict[str, Any]]:
-    """What `keyset_rows` reads, for a `query` that differs between calls only by its bind parameters
-    (`params`) and is known as `name`: each range's statement is built and compiled once, then run on the
+    """What `keyset_rows` reads, for a `query` made once and used again, differing between calls only by
+    its bind parameters (`params`): each range's statement is built and compiled once, then run on the
     driver (building a statement cost more than the read)."""
     shape = None if after is None else tuple(value is None for value in after)
-    reads = _PREPARED.get((name, key.name, shape))
+    by_shape = _PREPARED.setdefault(query, {})
+    reads = by_shape.get((key.name, shape))
     if reads is None:
-        reads = _PREPARED[(name, key.name, shape)] = _prepared_ranges(query, key, after)
+        reads = by_shape[(key.name, shape)] = _prepared_ranges(query, key, after)
     values = {f"after_{i}": value for i, value in enumerate(after or ()) if value is not None}
     rows: list[dict[str, Any]] = []
     for read in reads:
