@@ -9,15 +9,14 @@ dependency costs every request a turn of FastAPI's resolution.
 """
 
 from collections.abc import Callable, Coroutine
-from types import UnionType
-from typing import Any, Union, get_args, get_origin
+from typing import Any
 
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from fastapi.telemetry import get_telemetry_data
 
-from app.api.parameter_plan import plan_of
+from app.api.parameter_plan import plan_of, takes_many
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
@@ -30,7 +29,7 @@ def declared(route: APIRoute) -> frozenset[str]:
 def single_valued(route: APIRoute) -> frozenset[str]:
     """The declared query parameters that take one value (not a list)."""
     return frozenset(
-        field.alias for field in _query_fields(route) if not _is_list(field.field_info.annotation)
+        field.alias for field in _query_fields(route) if not takes_many(field.field_info.annotation)
     )
 
 
@@ -43,13 +42,6 @@ def _query_fields(route: APIRoute) -> list[Any]:
         fields.extend(dependant.query_params)
         pending.extend(dependant.dependencies)
     return fields
-
-
-def _is_list(annotation: Any) -> bool:
-    origin = get_origin(annotation)
-    if origin in (Union, UnionType):
-        return any(_is_list(argument) for argument in get_args(annotation))
-    return origin in (list, tuple, set, frozenset)
 
 
 class CheckedRoute(APIRoute):

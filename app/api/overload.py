@@ -113,8 +113,9 @@ class _Watch:
         self._task = asyncio.current_task()
         self._watcher: asyncio.Task[None] | None = None
         self._loop = asyncio.get_running_loop()
-        self._deadline = self._loop.time() + budget
-        self._timer = self._loop.call_at(min(self._loop.time() + WATCH_AFTER, self._deadline), self._wake)
+        now = self._loop.time()
+        self._deadline = now + budget
+        self._timer = self._loop.call_at(now + min(WATCH_AFTER, budget), self._wake)
         self.stopped_by: str | None = None
 
     def receive(self, request: Message) -> Callable[[], Awaitable[Message]]:

@@ -66,7 +66,7 @@ class _Parameter:
             key=field.alias,
             field=field,
             in_path=isinstance(info, Path),
-            many=_is_sequence(info.annotation),
+            many=takes_many(info.annotation),
             required=info.is_required(),
             default=default,
             copy_default=not isinstance(default, _IMMUTABLE),
@@ -166,10 +166,11 @@ def _returns_response(call: Callable[..., Any]) -> bool:
     return inspect.isclass(returned) and issubclass(returned, Response)
 
 
-def _is_sequence(annotation: Any) -> bool:
+def takes_many(annotation: Any) -> bool:
+    """Whether a parameter so annotated takes every value given (a list), rather than one."""
     origin = get_origin(annotation)
     if origin in (Union, UnionType):
-        return any(_is_sequence(argument) for argument in get_args(annotation) if argument is not NoneType)
+        return any(takes_many(argument) for argument in get_args(annotation) if argument is not NoneType)
     return origin in (list, tuple, set, frozenset, Sequence) or annotation in (list, tuple, set, frozenset)
 
 
