@@ -6,6 +6,9 @@ STAMP  := $(VENV)/.installed
 NPM_TOOLS := .ci/openapi
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
+# The fuzz run's seed: fixed, so that CI draws the same cases every time and a failure is the code's, not
+# the draw's; `make fuzz FUZZ_SEED=` draws new ones.
+FUZZ_SEED ?= 1
 
 .PHONY: install npm-tools run test lint typecheck pytest fuzz bench-deps clean
 
@@ -40,7 +43,7 @@ pytest: install npm-tools
 test: lint pytest ## Lint, type-check and run the whole test suite
 
 fuzz: install ## Serve the sample articles and fuzz every operation against the OpenAPI schema, every check on
-	$(BIN)/python bench/fuzz.py
+	$(BIN)/python bench/fuzz.py $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 bench-deps: install ## Datasette in its own venv, bench/.venv-datasette, for bench/api.py (never a project dependency)
 	$(BIN)/python bench/api.py --install-only
