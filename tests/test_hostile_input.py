@@ -7,6 +7,7 @@ import secrets
 import subprocess
 import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,9 @@ from sqlalchemy.engine import Engine
 from app.ingest import parsers, runner
 from app.parse import build
 from app.parse.record import ArticleRecord
-from tests.conftest import UTC_ZONE, IngestFn, WritePost, post_text
+from app.store.backends import postgresql
+from app.store.engine import make_engine
+from tests.conftest import UTC_ZONE, IngestFn, WritePost, empty_database, post_text
 
 
 def _outcomes(report: runner.IngestReport) -> dict[str, str]:
@@ -234,3 +237,31 @@ def test_ingest_never_hangs_on_a_symlink_loop(write_post: WritePost, run_ingest:
 def test_peak_memory_of_this_process_stays_reasonable() -> None:
     # The suite itself (which ingests every fixture above) must not balloon either.
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 < 2048
+
+
+def test_an_index_row_postgresql_refuses_fails_its_record_alone(
+    postgres_database: str | None, write_post: WritePost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL's index rows go in by COPY, outside SQLAlchemy's statements: its refusal must still read
+    as a refused value, so that the record fails alone and the rest of its batch is written."""
+    if postgres_database is None:
+        pytest.skip("PostgreSQL is not available (see the note at the end of the run)")
+    real = postgresql.tsvector_literal
+
+    def too_long_when_refused(title: Sequence[str], body: Sequence[str]) -> str:
+        # Past a tsvector's 1 MiB: "string is too long for tsvector", a program limit (SQLSTATE 54000).
+        return " ".join(f"w{n}" for n in range(200_000)) if "拒收" in title else real(title, body)
+
+    monkeypatch.setattr(postgresql, "tsvector_literal", too_long_when_refused)
+    engine = make_engine(postgres_database)
+    try:
+        folder = write_post("a.md", title="第一篇").parent
+        write_post("refused.md", title="拒收的文章")
+        write_post("b.md", title="第二篇")
+        report = runner.ingest([folder], engine=engine, zone=UTC_ZONE, jobs=1)
+        assert report.added == 2
+        assert list(_outcomes(report)) == ["refused.md"]
+        assert _outcomes(report)["refused.md"].startswith("the database refused it: ")
+    finally:
+        empty_database(engine)
+        engine.dispose()

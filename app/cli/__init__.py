@@ -193,12 +193,9 @@ def inspect_command(
 @cli.command()
 def reindex() -> None:
     """Rebuild the search index from the stored articles (after upgrading the tokenizer or OpenCC)."""
-    from app.store.engine import write_transaction
-    from app.store.search_index import rebuild
+    from app.cli.ingesting import rebuild_search_index
 
-    engine = open_database(load_settings())
-    with write_transaction(engine) as connection:
-        count = rebuild(connection)
+    count = rebuild_search_index(open_database(load_settings()))
     console.print(f"Search index rebuilt: {count} articles.")
 
 

@@ -13,6 +13,7 @@ from app.cli.statuses import Interrupted, Status
 from app.cli.terminal import console, stdout
 from app.ingest.runner import IngestReport, Options, ingest, ingest_changes
 from app.ingest.watch import Watcher
+from app.store.engine import write_transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,12 +78,26 @@ def status(report: IngestReport) -> Status:
 
 def _refresh_search_index(engine: Engine) -> None:
     """Index the articles a tokenizer upgrade left stale (unchanged files are not written again)."""
-    from app.store.search_index import refresh_stale
+    from app.store.search_index import any_stale, refresh_stale
 
-    with engine.begin() as connection:
-        refreshed = refresh_stale(connection)
+    with engine.connect() as connection:
+        if not any_stale(connection):  # the usual case: then no writer lock, and readers' caches stay
+            return
+    # No total: counting them would read the index through once more.
+    with write_transaction(engine) as connection, _progress_bar() as progress:
+        task = progress.add_task("search index", total=None)
+        refreshed = refresh_stale(connection, lambda done: progress.update(task, completed=done))
     if refreshed:
         console.print(f"Search index: {refreshed} articles indexed again for the current tokenizer.")
+
+
+def rebuild_search_index(engine: Engine) -> int:
+    """`articles reindex`: the whole index again, in one transaction, with a progress bar on stderr."""
+    from app.store.search_index import article_count, rebuild
+
+    with write_transaction(engine) as connection, _progress_bar() as progress:
+        task = progress.add_task("reindex", total=article_count(connection))
+        return rebuild(connection, lambda done: progress.update(task, completed=done))
 
 
 def _progress_bar() -> Progress:

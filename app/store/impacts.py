@@ -12,7 +12,8 @@ corpus's running average so that an impact never changes after its article is wr
 article listed); when a token's list grows past TRIM_AT rows, the floor rises to the impact of its DEPTH-th
 row and the rows below it go. So the first DEPTH rows of a list are always that token's DEPTH best articles,
 whatever order the articles were ingested in. `search_term` also counts the articles containing each token
-(its document frequency, for the idf) and, under the token "", every indexed article.
+(its document frequency, for the idf) and, under the token "", every indexed article. Both tables are
+written through `Lists`, one per write transaction.
 
 A search is ranked (`ranked`) by the sum, over its tokens, of idf times impact, across the DEPTH best
 articles of each token: for a query of one token that is its exact top DEPTH by BM25; the matches ranked
@@ -27,7 +28,15 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.engine import Connection
 
-from app.store.backends.base import SEARCH, TITLE_WEIGHT, Indexable, SearchPage, SearchRequest
+from app.store.backends.base import (
+    SEARCH,
+    TITLE_WEIGHT,
+    Backend,
+    Indexable,
+    SearchPage,
+    SearchRequest,
+    driver_statement,
+)
 from app.store.tables import ARTICLE
 from app.text.query_syntax import SearchQuery
 from app.text.tokens import index_tokens
@@ -42,17 +51,18 @@ UNDATED = -(2**62)  # the publication key of an undated article: after every dat
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _CHUNK = 2_000  # tokens per IN list
 
-# Millions of rows over a corpus: sent as tuples through the driver's executemany, in its parameter style.
-_INSERT_SQL = "INSERT INTO search_impact (token, impact, published, article_id) VALUES ({0}, {0}, {0}, {0})"
+_IMPACT_COLUMNS = ("token", "impact", "published", "article_id")
+# A forgotten article's rows, as tuples through the driver's executemany, in its parameter style.
 _DELETE_SQL = (
     "DELETE FROM search_impact WHERE token = {0} AND impact = {0} AND published = {0} AND article_id = {0}"
 )
-_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
-_COUNT = text(
-    "INSERT INTO search_term (token, articles, floor, listed) VALUES (:token, :articles, 0, :listed) "
+_WRITE_TERMS = text(
+    "INSERT INTO search_term (token, articles, floor, listed) VALUES (:token, :articles, :floor, :listed) "
     "ON CONFLICT (token) DO UPDATE SET articles = search_term.articles + excluded.articles, "
-    "listed = search_term.listed + excluded.listed"
+    "floor = excluded.floor, listed = excluded.listed"
 )
+_DROP = text("DELETE FROM search_impact WHERE token = :token AND impact >= :floor AND impact < :cut")
+_LISTED = text("SELECT count(*) FROM search_impact WHERE token = :token AND impact >= :cut")
 _STATE = text("SELECT token, floor, listed FROM search_term WHERE token IN :tokens").bindparams(
     bindparam("tokens", expanding=True)
 )
@@ -97,82 +107,103 @@ def _chunks(tokens: Iterable[str]) -> Iterable[list[str]]:
     return (ordered[start : start + _CHUNK] for start in range(0, len(ordered), _CHUNK))
 
 
-def add(connection: Connection, articles: Sequence[Indexable]) -> None:
-    """List these articles (not listed yet) under their tokens, and count them."""
-    if not articles:
-        return
-    found = [(article, impacts(article.title_tokens, article.body_tokens)) for article in articles]
-    tokens = {token for _article, scores in found for token in scores}
-    state: dict[str, tuple[int, int]] = {}
-    for chunk in _chunks(tokens):
-        state.update((row[0], (row[1], row[2])) for row in connection.execute(_STATE, {"tokens": chunk}))
-    rows, counts, listed = [], Counter[str](), Counter[str]()
-    for article, scores in found:
-        published = published_key(article.published_at)
-        for token, impact in scores.items():
-            counts[token] += 1
-            if impact >= state.get(token, (0, 0))[0]:
-                rows.append((token, impact, published, article.id))
-                listed[token] += 1
-    rows.sort()  # in key order, each B-tree page is written once per batch rather than once per row
-    _driver_many(connection, _INSERT_SQL, rows)
-    _count(connection, counts, listed, len(articles))
-    for token, added in listed.items():
-        if state.get(token, (0, 0))[1] + added > TRIM_AT:
-            _trim(connection, token)
+class Lists:
+    """The impact lists' upkeep within one write transaction, over any number of batches.
 
+    Each token's floor and list length are read from search_term once, then kept here; article counts add up
+    here; search_term is written once, by `flush`, before the transaction ends. A rebuild of many batches so
+    reads and rewrites each common token's row once rather than once per batch (on PostgreSQL, each rewrite
+    left a dead row version that later reads in the same transaction stepped over). Sound because the writer
+    lock (`Backend.lock_for_writing`) makes this transaction the only one writing them.
+    """
 
-def _driver_many(connection: Connection, statement: str, rows: list[tuple[str, int, int, str]]) -> None:
-    if rows:
-        sql = statement.format(_PLACEHOLDERS[connection.dialect.paramstyle])
-        connection.exec_driver_sql(sql, rows)
+    def __init__(self, connection: Connection, backend: Backend, *, emptied: bool = False) -> None:
+        self.connection, self.backend = connection, backend
+        self._emptied = emptied  # after `clear`: no token has a row to read
+        self._state: dict[str, list[int]] = {}  # token -> [floor, listed], as search_term will hold them
+        self._articles = Counter[str]()  # token -> change in its article count, not yet written
 
+    def add(self, articles: Sequence[Indexable]) -> None:
+        """List these articles (not listed yet) under their tokens, and count them."""
+        if not articles:
+            return
+        found = [(article, impacts(article.title_tokens, article.body_tokens)) for article in articles]
+        self._load({token for _article, scores in found for token in scores})
+        rows, listed = [], Counter[str]()
+        for article, scores in found:
+            published = published_key(article.published_at)
+            for token, impact in scores.items():
+                self._articles[token] += 1
+                if impact >= self._state[token][0]:
+                    rows.append((token, impact, published, article.id))
+                    listed[token] += 1
+        self._articles[EVERY_ARTICLE] += len(articles)
+        rows.sort()  # in key order, each B-tree page is written once per batch rather than once per row
+        self.backend.insert_rows(self.connection, "search_impact", _IMPACT_COLUMNS, rows)
+        for token, added in listed.items():
+            state = self._state[token]
+            state[1] += added
+            if state[1] > TRIM_AT:
+                self._trim(token, state)
 
-def _count(connection: Connection, counts: Counter[str], listed: Counter[str], articles: int) -> None:
-    """Add to the tokens' article counts and list lengths, and to the count of every article."""
-    rows = [{"token": token, "articles": n, "listed": listed[token]} for token, n in counts.items()]
-    rows.append({"token": EVERY_ARTICLE, "articles": articles, "listed": 0})
-    connection.execute(_COUNT, rows)
+    def forget(self, ids: Sequence[str], version: str) -> None:
+        """Unlist and uncount these articles. Their rows are found again from their text and date as
+        indexed, so call this before those change; articles indexed by another tokenizer version were never
+        listed. A list's length is left as it was: it only says when to trim, and a trim counts again."""
+        if not ids:
+            return
+        stored = self.connection.execute(
+            select(ARTICLE.c.id, ARTICLE.c.title, ARTICLE.c.body_text, ARTICLE.c.published_at)
+            .join(SEARCH, SEARCH.c.article_id == ARTICLE.c.id)
+            .where(ARTICLE.c.id.in_(list(ids)), SEARCH.c.tokenizer_version == version)
+        ).all()
+        rows = []
+        for article_id, title, body, published_at in stored:
+            published = published_key(published_at)
+            for token, impact in impacts(index_tokens(title), index_tokens(body)).items():
+                rows.append((token, impact, published, article_id))
+                self._articles[token] -= 1
+        self._articles[EVERY_ARTICLE] -= len(stored)
+        if rows:
+            self.connection.exec_driver_sql(driver_statement(self.connection, _DELETE_SQL), rows)
 
+    def flush(self) -> None:
+        """Write the counts, floors and list lengths kept since the last flush to search_term."""
+        if not self._articles:
+            return
+        self._load(set(self._articles))
+        rows = [
+            {
+                "token": token,
+                "articles": change,
+                "floor": self._state[token][0],
+                "listed": self._state[token][1],
+            }
+            for token, change in self._articles.items()
+        ]
+        self.connection.execute(_WRITE_TERMS, rows)
+        self._articles.clear()
 
-def _trim(connection: Connection, token: str) -> None:
-    """Raise the token's floor to its DEPTH-th best impact and drop the rows below it."""
-    cut = connection.execute(_CUT, {"token": token, "depth": DEPTH - 1}).scalar()
-    if cut is None:
-        return
-    connection.execute(
-        text("DELETE FROM search_impact WHERE token = :token AND impact < :cut"), {"token": token, "cut": cut}
-    )
-    connection.execute(
-        text(
-            "UPDATE search_term SET floor = :cut, "
-            "listed = (SELECT count(*) FROM search_impact WHERE token = :token) WHERE token = :token"
-        ),
-        {"token": token, "cut": cut},
-    )
+    def _load(self, tokens: set[str]) -> None:
+        """Read the floor and list length of the tokens not known yet (0 and 0 for a token never seen)."""
+        unknown = [token for token in tokens if token not in self._state]
+        for token in unknown:
+            self._state[token] = [0, 0]
+        if self._emptied:
+            return
+        for chunk in _chunks(unknown):
+            for token, floor, listed in self.connection.execute(_STATE, {"tokens": chunk}):
+                self._state[token] = [floor, listed]
 
-
-def forget(connection: Connection, ids: Sequence[str], version: str) -> None:
-    """Unlist and uncount these articles. Their rows are found again from their text and date as indexed,
-    so call this before those change; articles indexed by another tokenizer version were never listed."""
-    if not ids:
-        return
-    stored = connection.execute(
-        select(ARTICLE.c.id, ARTICLE.c.title, ARTICLE.c.body_text, ARTICLE.c.published_at)
-        .join(SEARCH, SEARCH.c.article_id == ARTICLE.c.id)
-        .where(ARTICLE.c.id.in_(list(ids)), SEARCH.c.tokenizer_version == version)
-    ).all()
-    if not stored:
-        return
-    rows, counts = [], Counter[str]()
-    for article_id, title, body, published_at in stored:
-        published = published_key(published_at)
-        for token, impact in impacts(index_tokens(title), index_tokens(body)).items():
-            rows.append((token, impact, published, article_id))
-            counts[token] -= 1
-    _driver_many(connection, _DELETE_SQL, rows)
-    # `listed` is left as it was: it only says when to trim, and a trim counts the list again.
-    _count(connection, counts, Counter(), -len(stored))
+    def _trim(self, token: str, state: list[int]) -> None:
+        """Raise the token's floor to its DEPTH-th best impact and drop the rows below it."""
+        cut = self.connection.execute(_CUT, {"token": token, "depth": DEPTH - 1}).scalar()
+        if cut is None:
+            return
+        # Both statements read from a bound up: the rows below the old floor went at earlier trims, and in a
+        # long transaction their index entries are still there to step over.
+        self.connection.execute(_DROP, {"token": token, "floor": state[0], "cut": cut})
+        state[0], state[1] = cut, self.connection.execute(_LISTED, {"token": token, "cut": cut}).scalar_one()
 
 
 def clear(connection: Connection) -> None:

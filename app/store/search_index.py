@@ -5,7 +5,7 @@ articles are stale (those with no index row made by the current tokenizer versio
 that rank a search (`app.store.impacts`), kept beside every database's index.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import text
@@ -13,10 +13,11 @@ from sqlalchemy.engine import Connection
 
 from app.store import impacts
 from app.store.backends import backend_of
-from app.store.backends.base import Indexable
+from app.store.backends.base import Backend, Indexable
 from app.text.tokens import tokenizer_version
 
 BATCH = 500
+Progress = Callable[[int], None]  # told the number of articles indexed so far, after each batch
 STALE = (
     "NOT EXISTS (SELECT 1 FROM article_search s WHERE s.article_id = a.id AND s.tokenizer_version = :version)"
 )
@@ -24,14 +25,20 @@ STALE = (
 
 def forget(connection: Connection, ids: Sequence[str]) -> None:
     """Remove these articles from the index (call before their rows change or go)."""
-    impacts.forget(connection, ids, tokenizer_version())  # first: it reads what the index says they hold
-    backend_of(connection).forget(connection, ids, tokenizer_version())
+    backend = backend_of(connection)
+    lists = impacts.Lists(connection, backend)
+    lists.forget(ids, tokenizer_version())  # first: it reads what the index says they hold
+    backend.forget(connection, ids, tokenizer_version())
+    lists.flush()
 
 
 def index(connection: Connection, articles: Sequence[Indexable]) -> None:
     """Index these articles, which must not be in the index (new, or forgotten first)."""
-    backend_of(connection).index(connection, articles, tokenizer_version())
-    impacts.add(connection, articles)
+    backend = backend_of(connection)
+    lists = impacts.Lists(connection, backend)
+    backend.index(connection, articles, tokenizer_version())
+    lists.add(articles)
+    lists.flush()
 
 
 def _aware(value: datetime | str | None) -> datetime | None:
@@ -58,6 +65,17 @@ def _articles(connection: Connection, where: str = "") -> Iterator[list[Indexabl
         last = rows[-1].id
 
 
+def article_count(connection: Connection) -> int:
+    """Every stored article: how many a rebuild indexes."""
+    return int(connection.execute(text("SELECT count(*) FROM article")).scalar_one())
+
+
+def any_stale(connection: Connection) -> bool:
+    """Whether `stale_count` would count any article (it stops at the first)."""
+    query = text(f"SELECT EXISTS (SELECT 1 FROM article a WHERE {STALE})")
+    return bool(connection.execute(query, {"version": tokenizer_version()}).scalar())
+
+
 def stale_count(connection: Connection) -> int:
     """Articles missing from the index or indexed by another tokenizer version."""
     query = text(f"SELECT count(*) FROM article a WHERE {STALE}")
@@ -70,28 +88,49 @@ def missing_count(connection: Connection) -> int:
     return int(connection.execute(text(f"SELECT count(*) FROM article a WHERE {missing}")).scalar_one())
 
 
-def refresh_stale(connection: Connection) -> int:
+def refresh_stale(connection: Connection, progress: Progress | None = None) -> int:
     """Index the articles `stale_count` counts; returns how many. Rows of another tokenizer version mean
     counts made with other tokens: then everything is indexed again."""
     other = text("SELECT EXISTS (SELECT 1 FROM article_search WHERE tokenizer_version <> :version)")
     if connection.execute(other, {"version": tokenizer_version()}).scalar():
-        return rebuild(connection)
+        return rebuild(connection, progress)
+    backend = backend_of(connection)
+    lists = impacts.Lists(connection, backend)
     done = 0
     for batch in _articles(connection, STALE):
-        forget(connection, [article.id for article in batch])
-        index(connection, batch)
-        done += len(batch)
+        ids = [article.id for article in batch]
+        lists.forget(ids, tokenizer_version())
+        backend.forget(connection, ids, tokenizer_version())
+        done += _index_batch(connection, backend, lists, batch, done, progress)
+    lists.flush()
     return done
 
 
-def rebuild(connection: Connection) -> int:
+def rebuild(connection: Connection, progress: Progress | None = None) -> int:
     """Empty the index and index every article again; returns how many."""
     backend = backend_of(connection)
     backend.clear_index(connection)
     impacts.clear(connection)
+    lists = impacts.Lists(connection, backend, emptied=True)
     done = 0
     for batch in _articles(connection):
-        index(connection, batch)
-        done += len(batch)
+        done += _index_batch(connection, backend, lists, batch, done, progress)
+    lists.flush()
     backend.after_rebuild(connection)
     return done
+
+
+def _index_batch(
+    connection: Connection,
+    backend: Backend,
+    lists: impacts.Lists,
+    batch: list[Indexable],
+    done: int,
+    progress: Progress | None,
+) -> int:
+    """Index one batch of a long run; returns its size, after telling `progress` the new total."""
+    backend.index(connection, batch, tokenizer_version())
+    lists.add(batch)
+    if progress is not None:
+        progress(done + len(batch))
+    return len(batch)

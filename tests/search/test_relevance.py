@@ -8,8 +8,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 
-from app.store import impacts
+from app.store import impacts, search_index
+from app.store.engine import write_transaction
 from app.store.tables import ARTICLE
+from app.text.query_syntax import parse_query
 from app.text.tokens import index_tokens
 from tests.conftest import IngestFn, WritePost
 
@@ -155,3 +157,45 @@ def _page(client: TestClient, q: str, offset: int) -> list[dict[str, str]]:
         "/articles", params={"q": q, "limit": 4, "offset": offset}
     ).json()["items"]
     return items
+
+
+def _lists_hold(engine: Engine, tokens: list[str]) -> None:
+    """What the impact lists must say of each token: its article count, its exact DEPTH best articles,
+    a length that counts its rows, and no row below its floor."""
+    with engine.connect() as connection:
+        for token in tokens:
+            expected = _expected(engine, token)
+            articles, floor, listed = connection.execute(
+                text("SELECT articles, floor, listed FROM search_term WHERE token = :t"), {"t": token}
+            ).one()
+            rows = connection.execute(
+                text("SELECT article_id, impact FROM search_impact WHERE token = :t"), {"t": token}
+            ).all()
+            assert articles == len(expected) and listed == len(rows)
+            assert impacts.ranked(connection, parse_query(token)) == expected[: impacts.DEPTH]
+            assert all(impact >= floor for _id, impact in rows)
+
+
+def test_a_rebuild_in_many_batches_keeps_the_lists_exact(
+    small_lists: None,
+    engine: Engine,
+    client: TestClient,
+    write_post: WritePost,
+    run_ingest: IngestFn,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for n in range(14):  # mentions in no order, so that the lists are trimmed between and within batches
+        title = "储能行业报告" if n == 3 else f"第{n}号公告"
+        _post(
+            write_post, f"a{n:02}", title=title, mentions=1 + (n * 5) % 7, date=f"2022-01-{n + 10} 08:00:00"
+        )
+    run_ingest(tmp_path / "posts")
+    before = _ranked(client, "储能")
+    monkeypatch.setattr(search_index, "BATCH", 3)  # five batches in one transaction
+    told: list[int] = []
+    with write_transaction(engine) as connection:
+        assert search_index.rebuild(connection, told.append) == 14
+    assert told == [3, 6, 9, 12, 14]
+    _lists_hold(engine, ["储能", "公告", "市场"])
+    assert _ranked(client, "储能") == before

@@ -120,6 +120,15 @@ class Failure:
     reason: str
 
 
+_MARKERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}  # each driver's own parameter marker
+
+
+def driver_statement(connection: Connection, template: str) -> str:
+    """A statement for the driver's executemany (bulk rows as tuples, past SQLAlchemy's per-row work): each
+    `{0}` in the template becomes the driver's parameter marker."""
+    return template.format(_MARKERS[connection.dialect.paramstyle])
+
+
 def first_line(error: object) -> str:
     """The first line of an error's message, spaces collapsed."""
     return " ".join(str(error).split("\n", 1)[0].split())
@@ -171,6 +180,16 @@ class Backend(ABC):
     @abstractmethod
     def insert(self, target: Any) -> Any:
         """An INSERT on `target` that has `on_conflict_do_update` (the upsert)."""
+
+    def insert_rows(
+        self, connection: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Append rows (tuples in `columns` order) to a table: the bulk path of the search index's writes,
+        millions of rows over a corpus."""
+        if rows:
+            values = ", ".join(["{0}"] * len(columns))
+            template = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values})"
+            connection.exec_driver_sql(driver_statement(connection, template), list(rows))
 
     @abstractmethod
     def forget(self, connection: Connection, ids: Sequence[str], version: str) -> None:
