@@ -157,6 +157,8 @@ class Lists:
             .join(SEARCH, SEARCH.c.article_id == ARTICLE.c.id)
             .where(ARTICLE.c.id.in_(list(ids)), SEARCH.c.tokenizer_version == version)
         ).all()
+        if not stored:
+            return
         rows = []
         for article_id, title, body, published_at in stored:
             published = published_key(published_at)
@@ -164,7 +166,7 @@ class Lists:
                 rows.append((token, impact, published, article_id))
                 self._articles[token] -= 1
         self._articles[EVERY_ARTICLE] -= len(stored)
-        if rows:
+        if rows:  # none for an article without a token
             self.connection.exec_driver_sql(driver_statement(self.connection, _DELETE_SQL), rows)
 
     def flush(self) -> None:

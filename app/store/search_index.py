@@ -5,7 +5,7 @@ articles are stale (those with no index row made by the current tokenizer versio
 that rank a search (`app.store.impacts`), kept beside every database's index.
 """
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import text
@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from app.store import impacts
 from app.store.backends import backend_of
-from app.store.backends.base import Backend, Indexable
+from app.store.backends.base import Indexable
 from app.text.tokens import tokenizer_version
 
 BATCH = 500
@@ -34,11 +34,7 @@ def forget(connection: Connection, ids: Sequence[str]) -> None:
 
 def index(connection: Connection, articles: Sequence[Indexable]) -> None:
     """Index these articles, which must not be in the index (new, or forgotten first)."""
-    backend = backend_of(connection)
-    lists = impacts.Lists(connection, backend)
-    backend.index(connection, articles, tokenizer_version())
-    lists.add(articles)
-    lists.flush()
+    _index_all(impacts.Lists(connection, backend_of(connection)), [articles])
 
 
 def _aware(value: datetime | str | None) -> datetime | None:
@@ -94,16 +90,8 @@ def refresh_stale(connection: Connection, progress: Progress | None = None) -> i
     other = text("SELECT EXISTS (SELECT 1 FROM article_search WHERE tokenizer_version <> :version)")
     if connection.execute(other, {"version": tokenizer_version()}).scalar():
         return rebuild(connection, progress)
-    backend = backend_of(connection)
-    lists = impacts.Lists(connection, backend)
-    done = 0
-    for batch in _articles(connection, STALE):
-        ids = [article.id for article in batch]
-        lists.forget(ids, tokenizer_version())
-        backend.forget(connection, ids, tokenizer_version())
-        done += _index_batch(connection, backend, lists, batch, done, progress)
-    lists.flush()
-    return done
+    lists = impacts.Lists(connection, backend_of(connection))
+    return _index_all(lists, _articles(connection, STALE), progress, replace=True)
 
 
 def rebuild(connection: Connection, progress: Progress | None = None) -> int:
@@ -111,26 +99,31 @@ def rebuild(connection: Connection, progress: Progress | None = None) -> int:
     backend = backend_of(connection)
     backend.clear_index(connection)
     impacts.clear(connection)
-    lists = impacts.Lists(connection, backend, emptied=True)
-    done = 0
-    for batch in _articles(connection):
-        done += _index_batch(connection, backend, lists, batch, done, progress)
-    lists.flush()
+    done = _index_all(impacts.Lists(connection, backend, emptied=True), _articles(connection), progress)
     backend.after_rebuild(connection)
     return done
 
 
-def _index_batch(
-    connection: Connection,
-    backend: Backend,
+def _index_all(
     lists: impacts.Lists,
-    batch: list[Indexable],
-    done: int,
-    progress: Progress | None,
+    batches: Iterable[Sequence[Indexable]],
+    progress: Progress | None = None,
+    *,
+    replace: bool = False,
 ) -> int:
-    """Index one batch of a long run; returns its size, after telling `progress` the new total."""
-    backend.index(connection, batch, tokenizer_version())
-    lists.add(batch)
-    if progress is not None:
-        progress(done + len(batch))
-    return len(batch)
+    """Index the batches in the lists' transaction (taking each article out first when `replace`), telling
+    `progress` the running total after each; returns how many."""
+    connection, backend, version = lists.connection, lists.backend, tokenizer_version()
+    done = 0
+    for batch in batches:
+        if replace:
+            ids = [article.id for article in batch]
+            lists.forget(ids, version)  # first: it reads what the index says they hold
+            backend.forget(connection, ids, version)
+        backend.index(connection, batch, version)
+        lists.add(batch)
+        done += len(batch)
+        if progress is not None:
+            progress(done)
+    lists.flush()
+    return done
