@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 from app.api.conditional import http_date
 from app.api.deps import database_of
 from app.api.fields import DetailInclude, SummaryFields
-from app.api.json_body import json_body
+from app.api.json_body import json_body, json_fields
 from app.api.known_parameters import CheckedRoute
 from app.api.listing import INVALID, NOT_FOUND, FiltersDep, listing_response
 from app.api.paging import PagingDep
@@ -52,9 +52,9 @@ def _detail(
     if found is None:
         raise HTTPException(status_code=404, detail=f"No article with {by} {key!r}.")
     return Response(
-        json_body(found, include=include),
+        json_fields(found, ArticleDetail, include),
         media_type="application/json",
-        headers={"Last-Modified": http_date(found.updated_at)},
+        headers={"Last-Modified": http_date(found["updated_at"])},
     )
 
 

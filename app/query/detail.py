@@ -3,6 +3,8 @@
 A detail is what readers ask for most, each time a different one, so it is two prepared reads
 (`app.store.prepared`), each one round trip to the database: the row, with the data version that says
 whether the categories kept in memory are current (`app.query.category_memo`), then both neighbours at once.
+The detail comes back as `ArticleDetail`'s fields in its order, with the values it would hold, not as the
+model: the stored values need no validation, and the API writes them as JSON directly.
 """
 
 from collections.abc import Sequence
@@ -19,7 +21,8 @@ from app.store.data_version import VERSION_NOW
 from app.store.prepared import Prepared
 from app.store.tables import ARTICLE, LINK
 
-DETAIL_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleDetail.model_fields if name in ARTICLE.c)
+DETAIL_FIELDS = tuple(ArticleDetail.model_fields)
+DETAIL_COLUMNS = tuple(ARTICLE.c[name] for name in DETAIL_FIELDS if name in ARTICLE.c)
 DETAIL_NAMES = tuple(column.name for column in DETAIL_COLUMNS)
 LINK_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleLink.model_fields)
 LINK_NAMES = tuple(column.name for column in LINK_COLUMNS)
@@ -30,8 +33,11 @@ _BY_KEY = {
 }
 
 
-def get_article(connection: Connection, key: str, by: Literal["id", "slug"] = "id") -> ArticleDetail | None:
-    """The article whose id (or slug) is `key`, or None."""
+Detail = dict[str, Any]  # ArticleDetail's fields, in its order; `newer` and `older` ArticleLink's, or None
+
+
+def get_article(connection: Connection, key: str, by: Literal["id", "slug"] = "id") -> Detail | None:
+    """The fields of the article whose id (or slug) is `key`, or None."""
     found = _BY_KEY[by].first(connection, key=key)
     if found is None:
         return None
@@ -40,13 +46,10 @@ def get_article(connection: Connection, key: str, by: Literal["id", "slug"] = "i
     slugs, feed = category_memo(connection, version=version).chain(row["categories"])
     newer, older = (None, None) if feed is None else _neighbours(connection, feed.id, row)
     body = row["body_text"]
-    derived = {
-        "paragraphs": body.split("\n\n") if body else [],
-        "category_slugs": slugs,
-        "newer": newer,
-        "older": older,
-    }
-    return ArticleDetail.model_validate(row | derived)
+    row["paragraphs"] = body.split("\n\n") if body else []
+    row["category_slugs"] = slugs
+    row["newer"], row["older"] = newer, older
+    return {name: row[name] for name in DETAIL_FIELDS}
 
 
 def _range(where: ColumnElement[bool], *order: Any) -> Select[Any]:
@@ -105,7 +108,7 @@ _UNDATED_SIDES = _Sides.of(_UNDATED_NEWER, _UNDATED_OLDER)
 
 def _neighbours(
     connection: Connection, feed: int, row: dict[str, Any]
-) -> tuple[ArticleLink | None, ArticleLink | None]:
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """The articles just before and just after this one in its feed's listing."""
     published_at: datetime | None = row["published_at"]
     sides = _UNDATED_SIDES if published_at is None else _DATED_SIDES
@@ -122,5 +125,5 @@ def _neighbours(
     return _link(newer), _link(older)
 
 
-def _link(values: Sequence[Any] | None) -> ArticleLink | None:
-    return None if values is None else ArticleLink.model_validate(dict(zip(LINK_NAMES, values, strict=True)))
+def _link(values: Sequence[Any] | None) -> dict[str, Any] | None:
+    return None if values is None else dict(zip(LINK_NAMES, values, strict=True))
