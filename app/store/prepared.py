@@ -28,7 +28,7 @@ class _Compiled:
     positional: bool
     defaults: dict[str, Any]  # values bound in the statement itself (e.g. LIMIT 1)
     binds: dict[str, Processor]
-    columns: tuple[Processor | None, ...]
+    columns: tuple[tuple[int, Processor], ...]  # the columns whose values need processing, by position
 
 
 class Prepared:
@@ -81,10 +81,11 @@ def _compile(statement: Select[Any], dialect: Dialect) -> _Compiled:
         processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
         if processor is not None:
             binds[name] = processor
-    columns = tuple(
+    processors = (
         column.type.dialect_impl(dialect).result_processor(dialect, None)
         for column in statement.selected_columns
     )
+    columns = tuple((place, process) for place, process in enumerate(processors) if process is not None)
     positional = bool(compiled.positional)
     names = tuple(compiled.positiontup or ()) if positional else tuple(compiled.bind_names.values())
     defaults = {name: value for name, value in compiled.params.items() if value is not None}
@@ -101,6 +102,11 @@ def _arguments(compiled: _Compiled, params: Mapping[str, Any]) -> tuple[Any, ...
     return {name: values[name] for name in compiled.names}
 
 
-def _processed(columns: tuple[Processor | None, ...], row: Any) -> tuple[Any, ...]:
-    pairs = zip(columns, row, strict=True)
-    return tuple(value if process is None else process(value) for process, value in pairs)
+def _processed(columns: tuple[tuple[int, Processor], ...], row: tuple[Any, ...]) -> tuple[Any, ...]:
+    # Only the columns that need it are visited: most (text, numbers) come from the driver as they are.
+    if not columns:
+        return row
+    values = list(row)
+    for place, process in columns:
+        values[place] = process(values[place])
+    return tuple(values)
