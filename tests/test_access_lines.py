@@ -88,3 +88,24 @@ def test_the_served_configuration_sends_app_access_through_it() -> None:
         assert [type(handler) for handler in handlers] == [AccessLineHandler]
     finally:
         logging.getLogger("app.access").handlers.clear()
+
+
+def test_lines_a_broken_stream_refuses_are_reported_as_lost(capsys: pytest.CaptureFixture[str]) -> None:
+    class Broken(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError("stderr is gone")
+
+    logger = logging.getLogger("test.access_lines.broken")
+    logger.propagate = False
+    logger.addHandler(AccessLineHandler(Broken()))
+    try:
+
+        async def two_requests() -> None:
+            logger.warning("GET /a 200 1.0ms request_id=a")
+            logger.warning("GET /b 200 1.0ms request_id=b")
+            await asyncio.sleep(0)
+
+        asyncio.run(two_requests())
+    finally:
+        logger.handlers.clear()
+    assert "2 access lines not written" in capsys.readouterr().err

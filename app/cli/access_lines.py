@@ -38,8 +38,13 @@ class AccessLineHandler(logging.Handler):
     def flush(self) -> None:
         """Write the lines held (logging calls this at shutdown too)."""
         lines, self._turn = self._turn, []
-        if lines:
+        if not lines:
+            return
+        try:
             self._write("".join(lines))
+        except Exception:  # noqa: BLE001 - reported as logging reports a line it could not write
+            lost = logging.makeLogRecord({"msg": f"{len(lines)} access lines not written"})
+            self.handleError(lost)
 
     def _write(self, text: str) -> None:
         self.stream.write(text)

@@ -26,14 +26,13 @@ DETAIL_COLUMNS = tuple(ARTICLE.c[name] for name in DETAIL_FIELDS if name in ARTI
 DETAIL_NAMES = tuple(column.name for column in DETAIL_COLUMNS)
 LINK_COLUMNS = tuple(ARTICLE.c[name] for name in ArticleLink.model_fields)
 LINK_NAMES = tuple(column.name for column in LINK_COLUMNS)
+Link = dict[str, Any]  # ArticleLink's fields, in its order
+Detail = dict[str, Any]  # ArticleDetail's fields, in its order (`newer` and `older` each a Link or None)
 _ROW = select(*DETAIL_COLUMNS, VERSION_NOW.scalar_subquery().label("data_version"))
 _BY_KEY = {
     key: Prepared(_ROW.where(column == bindparam("key")))
     for key, column in (("id", ARTICLE.c.id), ("slug", ARTICLE.c.slug))
 }
-
-
-Detail = dict[str, Any]  # ArticleDetail's fields, in its order; `newer` and `older` ArticleLink's, or None
 
 
 def get_article(connection: Connection, key: str, by: Literal["id", "slug"] = "id") -> Detail | None:
@@ -106,9 +105,7 @@ _DATED_SIDES = _Sides.of(_DATED_NEWER, _DATED_OLDER)
 _UNDATED_SIDES = _Sides.of(_UNDATED_NEWER, _UNDATED_OLDER)
 
 
-def _neighbours(
-    connection: Connection, feed: int, row: dict[str, Any]
-) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+def _neighbours(connection: Connection, feed: int, row: dict[str, Any]) -> tuple[Link | None, Link | None]:
     """The articles just before and just after this one in its feed's listing."""
     published_at: datetime | None = row["published_at"]
     sides = _UNDATED_SIDES if published_at is None else _DATED_SIDES
@@ -125,5 +122,5 @@ def _neighbours(
     return _link(newer), _link(older)
 
 
-def _link(values: Sequence[Any] | None) -> dict[str, Any] | None:
+def _link(values: Sequence[Any] | None) -> Link | None:
     return None if values is None else dict(zip(LINK_NAMES, values, strict=True))
