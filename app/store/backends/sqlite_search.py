@@ -174,23 +174,22 @@ def _newest_page(matches: _Matches, limit: int, offset: int, count: bool) -> Sea
 
 
 def _ranked_page(matches: _Matches, limit: int, offset: int, count: bool) -> SearchPage:
-    session, lone = matches.session, matches.lone_token()
-    connection = session.connection()
+    """The best-ranked articles that match (a phrase, an exclusion or a filter may rule listed ones out),
+    then the other matches newest first."""
+    session = matches.session
+    listed = impacts.ranked(session.connection(), matches.search)
+    doc_ids = _doc_ids(session, listed)  # an article gone behind the index's back has none
+    matching = matches.among(list(doc_ids.values()))
+    listed = [article_id for article_id in listed if doc_ids.get(article_id) in matching]
     wanted = offset + limit + 1
-    listed = impacts.ranked(connection, matches.search, wanted if lone is not None else impacts.DEPTH)
-    doc_ids: dict[str, int] | None = None
-    if lone is None:  # a phrase, an exclusion or a filter may rule listed articles out
-        doc_ids = _doc_ids(session, listed)  # an article gone behind the index's back has none
-        matching = matches.among(list(doc_ids.values()))
-        listed = [article_id for article_id in listed if doc_ids.get(article_id) in matching]
     page = listed[offset:wanted]
     if len(page) < limit + 1:  # past the ranked articles: the other matches follow, newest first
         skip, missing = max(0, offset - len(listed)), limit + 1 - len(page)
-        doc_ids = _doc_ids(session, listed) if doc_ids is None else doc_ids
         page += _newest(matches, skip, missing, excluded={doc_ids[article_id] for article_id in listed})
     total: int | None = None
     if count:
-        total = impacts.articles_with(connection, lone) if lone is not None else matches.count()
+        lone = matches.lone_token()
+        total = impacts.articles_with(session.connection(), lone) if lone is not None else matches.count()
     return SearchPage(page[:limit], total, len(page) > limit)
 
 
@@ -200,5 +199,11 @@ def sqlite_search_page(session: Session, request: SearchRequest) -> SearchPage:
     if request.filters.impossible:
         return SearchPage([], 0 if request.count else None, more=False)
     matches = _Matches(session, request.query, request.filters, request.since, request.until)
+    if request.relevance and matches.lone_token() is not None:
+        # One token, nothing else: its impact list is the page, its stored count the total (as on
+        # PostgreSQL), unless the page runs past the list.
+        lone = impacts.lone_token_page(session.connection(), request)
+        if lone is not None:
+            return lone
     page = _ranked_page if request.relevance else _newest_page
     return page(matches, request.limit, request.offset, request.count)
