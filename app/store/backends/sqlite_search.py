@@ -177,7 +177,8 @@ def _ranked_page(matches: _Matches, limit: int, offset: int, count: bool) -> Sea
     """The best-ranked articles that match (a phrase, an exclusion or a filter may rule listed ones out),
     then the other matches newest first."""
     session = matches.session
-    listed = impacts.ranked(session.connection(), matches.search)
+    connection = session.connection()
+    listed = impacts.ranked(connection, matches.search)
     doc_ids = _doc_ids(session, listed)  # an article gone behind the index's back has none
     matching = matches.among(list(doc_ids.values()))
     listed = [article_id for article_id in listed if doc_ids.get(article_id) in matching]
@@ -189,7 +190,7 @@ def _ranked_page(matches: _Matches, limit: int, offset: int, count: bool) -> Sea
     total: int | None = None
     if count:
         lone = matches.lone_token()
-        total = impacts.articles_with(session.connection(), lone) if lone is not None else matches.count()
+        total = impacts.articles_with(connection, lone) if lone is not None else matches.count()
     return SearchPage(page[:limit], total, len(page) > limit)
 
 
@@ -202,8 +203,8 @@ def sqlite_search_page(session: Session, request: SearchRequest) -> SearchPage:
     if request.relevance and matches.lone_token() is not None:
         # One token, nothing else: its impact list is the page, its stored count the total (as on
         # PostgreSQL), unless the page runs past the list.
-        lone = impacts.lone_token_page(session.connection(), request)
-        if lone is not None:
-            return lone
+        listed = impacts.lone_token_page(session.connection(), request)
+        if listed is not None:
+            return listed
     page = _ranked_page if request.relevance else _newest_page
     return page(matches, request.limit, request.offset, request.count)
