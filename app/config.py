@@ -70,6 +70,12 @@ class Settings(BaseSettings):
     statement_timeout_ms: int = Field(
         5000, ge=0, description="API queries running longer are cancelled (a 503); 0 disables the limit."
     )
+    sqlite_mmap_bytes: int = Field(
+        2 * 1024**3,
+        ge=0,
+        description="SQLite: bytes of the database file each connection reads through memory mapping instead "
+        "of read calls (SQLite caps it, at 2 GiB in most builds); 0 turns it off.",
+    )
     db_pool_pre_ping: bool = Field(True, description="PostgreSQL: test a pooled connection before using it.")
     cache_control: str = Field(
         "public, max-age=60", description="Cache-Control header of successful GET responses."

@@ -34,11 +34,15 @@ class Probe:
 
 @dataclass
 class Memory:
-    """Resident memory of a process group, in MB: before the run, and the peaks during it."""
+    """Resident memory of a process group, in MB: before the run, and the peaks during it. `private` is the
+    processes' own memory (RssAnon), without the pages of the database file SQLite reads mapped, which are
+    the kernel's page cache and count in RSS once touched."""
 
     before: float = 0.0
     peak_group: float = 0.0
     peak_process: float = 0.0
+    private_before: float = 0.0
+    private_peak: float = 0.0
 
 
 @dataclass
@@ -71,9 +75,10 @@ def probe_health(url: str, stop: threading.Event, found: Probe) -> None:
         stop.wait(max(0.0, PROBE_INTERVAL - elapsed))
 
 
-def group_rss(group: int) -> tuple[float, float]:
-    """MB resident in the processes of `group`: their sum, and the largest one."""
-    sizes = []
+def group_rss(group: int) -> tuple[float, float, float]:
+    """MB resident in the processes of `group`: their sum, the largest one, and the sum of their own memory
+    (RssAnon)."""
+    sizes, private = [], 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -84,25 +89,28 @@ def group_rss(group: int) -> tuple[float, float]:
             status = (entry / "status").read_text()
         except (OSError, IndexError, ValueError):
             continue  # a process that ended while being read
-        line = next((line for line in status.splitlines() if line.startswith("VmRSS:")), None)
-        if line is not None:
-            sizes.append(int(line.split()[1]) / 1024)
-    return sum(sizes), max(sizes, default=0.0)
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if "VmRSS" in fields:
+            sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+            private += int(fields.get("RssAnon", "0 kB").split()[0]) / 1024
+    return sum(sizes), max(sizes, default=0.0), private
 
 
 def poll_memory(group: int, stop: threading.Event, found: Memory) -> None:
     """Track the peaks of `group_rss` every RSS_INTERVAL seconds until `stop` is set."""
     while not stop.wait(RSS_INTERVAL):
-        total, largest = group_rss(group)
+        total, largest, private = group_rss(group)
         found.peak_group = max(found.peak_group, total)
         found.peak_process = max(found.peak_process, largest)
+        found.private_peak = max(found.private_peak, private)
 
 
 @contextmanager
 def watching(probe_urls: list[str], group: int) -> Iterator[tuple[list[Probe], Memory]]:
     """Probe each URL and poll the group's memory while the block runs."""
-    probes, memory = [Probe() for _ in probe_urls], Memory(before=group_rss(group)[0])
-    memory.peak_group = memory.before
+    total, _, private = group_rss(group)
+    probes, memory = [Probe() for _ in probe_urls], Memory(before=total, private_before=private)
+    memory.peak_group, memory.private_peak = total, private
     stop = threading.Event()
     threads = [
         *(
@@ -168,6 +176,8 @@ def report(run: Overload) -> list[str]:
     lines += [
         f"| server RSS before → peak (process group; largest process), MB | {memory.before:.0f} → "
         f"{memory.peak_group:.0f} ({memory.peak_process:.0f}) |",
+        f"| ... of which the processes' own (RssAnon, without mapped database pages), MB | "
+        f"{memory.private_before:.0f} → {memory.private_peak:.0f} |",
     ]
     return lines
 

@@ -119,3 +119,12 @@ def test_cors_origins_are_configurable(engine: Engine, database_url: str) -> Non
             "/articles", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"}
         )
         assert preflight.status_code == 400
+
+
+@pytest.mark.parametrize("mapped", [0, 8 * 1024 * 1024])
+def test_sqlite_maps_as_much_of_the_file_as_configured(tmp_path: Path, mapped: int) -> None:
+    url = f"sqlite:///{tmp_path / 'mapped.db'}"
+    engine = make_engine(url, Settings(database_url=url, sqlite_mmap_bytes=mapped))
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA mmap_size").scalar_one() == mapped
+    engine.dispose()

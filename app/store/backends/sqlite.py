@@ -14,7 +14,7 @@ FTS5 alone counts matches exactly.
 import os
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,14 +35,20 @@ from app.text.query_syntax import SearchQuery
 from app.text.tokens import index_tokens
 
 
-def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers go on while an ingest writes; NORMAL sync is safe under WAL.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
+def _pragmas(mmap_bytes: int) -> Callable[[Any, Any], None]:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # WAL lets readers go on while an ingest writes; NORMAL sync is safe under WAL. Mapped reads skip a
+        # read call and a page copy per page a query visits: cold details and category pages, which visit
+        # pages all over the file, gained 7-8%.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA mmap_size={int(mmap_bytes)}")
+        cursor.close()
+
+    return on_connect
 
 
 def _limit_statements(engine: Engine, seconds: float) -> None:
@@ -118,7 +124,7 @@ class SQLiteBackend(Backend):
                 pass  # SQLite says why it cannot open the file when it first tries to
         # JSON columns come back as text, decoded for each row read: orjson does it several times faster.
         engine = create_engine(url, connect_args={"check_same_thread": False}, json_deserializer=orjson.loads)
-        event.listen(engine, "connect", _pragmas)
+        event.listen(engine, "connect", _pragmas(settings.sqlite_mmap_bytes))
         if statement_timeout_ms:
             _limit_statements(engine, statement_timeout_ms / 1000)
         return engine
