@@ -195,6 +195,7 @@ def cold_targets(
     targets[(COLD, DETAIL, MINIMAL)] = Target(served.minimal, details)
     targets[(COLD, LISTINGS, OURS)] = Target(served.ours, listings)
     targets[(COLD, LISTINGS, CACHE_OFF)] = Target(served.cache_off, listings)
+    targets[(COLD, LISTINGS, MINIMAL)] = Target(served.minimal, listings)
     targets[(COLD, FIRST_PAGES, OURS)] = Target(served.ours, first_pages)
     targets[(COLD, FIRST_PAGES, CACHE_OFF)] = Target(served.cache_off, first_pages)
     if served.datasette and served.datasette_file:
@@ -207,16 +208,17 @@ def cold_targets(
     return targets
 
 
-def check_minimal(served: Served, details: workloads.PathSet) -> None:
-    """Exit unless the minimal endpoint answers the same bytes as our detail (on a sample of the ids)."""
-    for path in details.paths[:50]:
+def check_minimal(served: Served, *sets: workloads.PathSet) -> None:
+    """Exit unless the minimal endpoint answers the same bytes as our details and category pages (on a
+    sample of each set)."""
+    for path in (path for paths in sets for path in paths.paths[:50]):
         ours, minimal = fetch_checked(served.cache_off + path), fetch_checked(served.minimal + path)
         if ours != minimal:
             at = next((i for i, pair in enumerate(zip(ours, minimal, strict=False)) if len(set(pair)) > 1), 0)
             sys.exit(
                 f"bench/minimal.py answers other bytes than the API for {path}, from byte {at}:\n"
                 f"{minimal[at - 60 : at + 60]!r}\nvs {ours[at - 60 : at + 60]!r}\n"
-                "make its fields and their serialization those of ArticleDetail"
+                "make its fields and their serialization those of ArticleDetail and ArticlePage"
             )
 
 
@@ -339,8 +341,9 @@ def benchmark(args: argparse.Namespace, database_url: str, datasette: Path | Non
             for url in target.sample(CHECKED_PATHS):
                 fetch_checked(url)  # every workload answers 200 before any load
         details, search = targets[(COLD, DETAIL, OURS)].paths, targets[(COLD, SEARCH, CACHE_OFF)].paths
-        assert details is not None and search is not None
-        check_minimal(served, details)
+        listings = targets[(COLD, LISTINGS, OURS)].paths
+        assert details is not None and search is not None and listings is not None
+        check_minimal(served, details, listings)
         problems: list[str] = []
         measured = measure_all(targets, args, servers, problems)
         overload = run_overload(served, servers, search, args)

@@ -124,12 +124,14 @@ def start_all(
     uvicorn = [sys.executable, "-m", "uvicorn", "--app-dir", str(BENCH), "--workers", "1", "--no-access-log"]
     uvicorn += ["--log-level", "warning", "--host", "127.0.0.1"]
     fields = ",".join(json.loads(fetch(ours + detail_path)))  # the detail's fields, in the API's order
+    summary = ",".join(json.loads(fetch(f"{ours}/articles?limit=1"))["items"][0])  # an item's, likewise
     minimal = servers.start(
         [*uvicorn, "minimal:app"],
         detail_path,
         logs / "minimal.log",
         MINIMAL_DATABASE_URL=database_url,
         MINIMAL_FIELDS=fields,
+        MINIMAL_SUMMARY_FIELDS=summary,
     )
     size = len(fetch(f"{ours}/articles?count=false"))
     ceiling_command = [*uvicorn, "--lifespan", "off", "ceiling:app"]

@@ -1,18 +1,24 @@
-"""The ceiling of the cold detail path: one async FastAPI route that reads an article with the database driver
-itself (sqlite3, or psycopg 3 for PostgreSQL) and answers the same JSON bytes as `GET /articles/{id}`.
+"""The ceiling of the cold path: async FastAPI routes that read with the database driver itself (sqlite3, or
+psycopg 3 for PostgreSQL) and answer the same JSON bytes as `GET /articles/{id}` and as the pages of
+`GET /categories/{slug}/articles` (newest first, 20 a page, from the start or from a `cursor`, with `total`).
 
 bench/api.py serves it with `uvicorn minimal:app --app-dir bench --workers 1`, MINIMAL_DATABASE_URL naming
-the database as DATABASE_URL does (`sqlite:///...` or `postgresql+psycopg://...`) and MINIMAL_FIELDS the
-detail's fields in the API's order (read off one of its responses), and checks that its bodies equal the
-API's before it measures. It does the reads the detail needs and nothing else: the article's row, its
-categories' slugs (with its feed's id) in one query, and the feed's newer and older neighbours, one index
-range read each (two for the side where the dated and undated articles meet), each read only when the
-API's detail has the fields it serves. No session or ORM result, no response model, no middleware, no
-thread hop: SQLite's reads take microseconds and run on the event loop; PostgreSQL's are awaited on a few
-open connections.
+the database as DATABASE_URL does (`sqlite:///...` or `postgresql+psycopg://...`), MINIMAL_FIELDS the
+detail's fields and MINIMAL_SUMMARY_FIELDS a listing item's, in the API's order (read off its responses),
+and checks that its bodies equal the API's before it measures.
+
+A detail does the reads it needs and nothing else: the article's row, its categories' slugs (with its
+feed's id) in one query, and the feed's newer and older neighbours, one index range read each (two for the
+side where the dated and undated articles meet), each read only when the API's detail has the fields it
+serves. A listing page reads the category's slice of the link table joined to the articles, one range read
+(two where the dated and undated articles meet); the categories (slugs, ids, paths) and each category's
+count are read once and kept, as the API keeps them until the data changes. No session or ORM result, no
+response model, no middleware, no thread hop: SQLite's reads take microseconds and run on the event loop;
+PostgreSQL's are awaited on a few open connections.
 """
 
 import asyncio
+import base64
 import os
 import sqlite3
 from collections.abc import AsyncIterator, Generator, Sequence
@@ -23,11 +29,15 @@ from typing import Any
 
 import orjson
 import psycopg
-from fastapi import FastAPI, HTTPException, Response
+from fastapi import FastAPI, HTTPException, Request, Response
 from psycopg.types.json import set_json_loads
 
 URL = os.environ["MINIMAL_DATABASE_URL"]
 FIELDS = tuple(os.environ["MINIMAL_FIELDS"].split(","))
+SUMMARY_FIELDS = tuple(os.environ["MINIMAL_SUMMARY_FIELDS"].split(","))
+SUMMARY_COLUMNS = tuple(name for name in SUMMARY_FIELDS if name != "category_slugs")
+PAGE_SIZE = 20
+MMAP_BYTES = int(os.environ.get("SQLITE_MMAP_BYTES", 2 * 1024**3))
 DERIVED = ("paragraphs", "category_slugs", "newer", "older")  # computed below, not stored
 COLUMNS = tuple(name for name in FIELDS if name not in DERIVED)
 PATH_SEPARATOR = " / "  # between the names of a category's path, as the category table keys them
@@ -105,6 +115,78 @@ def first(feed: int, queries: list[Query]) -> Generator[Query, Any, dict[str, An
     return None
 
 
+def page(category_id: int, after: list[Any] | None, time_param: Any) -> Generator[Query, Any, list[Any]]:
+    """A listing page's rows, newest first (undated last), one past the page to tell whether more follow:
+    the summary columns, then the link row's date and article id (the cursor's key)."""
+    columns = ", ".join([*(f"a.{name}" for name in SUMMARY_COLUMNS), "l.published_at", "l.article_id"])
+    select = (
+        f"SELECT {columns} FROM article_category AS l JOIN article AS a ON a.id = l.article_id "
+        "WHERE l.category_id = ? AND "
+    )
+    newest, undated = "ORDER BY l.published_at DESC, l.article_id DESC", "ORDER BY l.article_id DESC"
+    ranges: list[tuple[str, tuple[Any, ...]]]
+    if after is None:
+        ranges = [(f"{DATED} {newest}", ()), (f"{UNDATED} {undated}", ())]
+    elif after[0] is None:
+        ranges = [(f"{UNDATED} AND l.article_id < ? {undated}", (after[1],))]
+    else:
+        key = (time_param(after[0]), after[1])
+        ranges = [(f"{DATED} AND (l.published_at, l.article_id) < (?, ?) {newest}", key)]
+        ranges.append((f"{UNDATED} {undated}", ()))
+    rows: list[Any] = []
+    for sql, params in ranges:
+        wanted = PAGE_SIZE + 1 - len(rows)
+        if wanted <= 0:
+            break
+        rows += yield Query(f"{select}{sql} LIMIT {wanted}", (category_id, *params), one=False)
+    return rows
+
+
+def page_body(rows: list[Any], total: int, slugs: dict[str, str], to_utc: Any) -> tuple[bytes, str | None]:
+    """The page's JSON, as the API writes it (items' fields in its order, `next_cursor` as it encodes it),
+    and that cursor."""
+    items = []
+    for row in rows[:PAGE_SIZE]:
+        values = dict(zip(SUMMARY_COLUMNS, row, strict=False))
+        chain = values["categories"] = _json(values["categories"])
+        paths = [PATH_SEPARATOR.join(chain[: depth + 1]) for depth in range(len(chain))]
+        values["category_slugs"] = [slugs[path] for path in paths if path in slugs]
+        values["published_at"] = to_utc(values["published_at"])
+        items.append({name: values[name] for name in SUMMARY_FIELDS})
+    cursor = None
+    if len(rows) > PAGE_SIZE:
+        published_at, article_id = rows[PAGE_SIZE - 1][-2:]
+        moment = to_utc(published_at)
+        payload = ["newest", None if moment is None else moment.isoformat(), article_id]
+        cursor = base64.urlsafe_b64encode(orjson.dumps(payload)).rstrip(b"=").decode("ascii")
+    page = {"items": items, "total": total, "limit": PAGE_SIZE, "offset": 0, "next_cursor": cursor}
+    return orjson.dumps(page, option=orjson.OPT_UTC_Z), cursor
+
+
+def decode(cursor: str | None) -> list[Any] | None:
+    """The key a cursor holds (its date as ISO text, or null, and the article id)."""
+    if cursor is None:
+        return None
+    return list(orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))[1:])
+
+
+@dataclass
+class Categories:
+    """The category table as listings use it, read once: ids by slug, slugs by path, counts as asked for."""
+
+    ids: dict[str, int]
+    slugs: dict[str, str]
+    counts: dict[int, int]
+
+
+CATEGORIES = "SELECT id, slug, path FROM category"
+COUNT = "SELECT count(*) FROM article_category WHERE category_id = ?"
+
+
+def _categories(rows: list[Any]) -> Categories:
+    return Categories({slug: key for key, slug, _ in rows}, {path: slug for _, slug, path in rows}, {})
+
+
 def _json(value: Any) -> Any:
     """A JSON column's value: SQLite hands back text, psycopg the decoded value."""
     return orjson.loads(value) if isinstance(value, str) else value
@@ -121,12 +203,15 @@ def dump(values: dict[str, Any], to_utc: Any) -> bytes:
 
 
 class SQLiteRows:
-    """One read-only connection, used on the event loop; JSON comes back as text, times as naive UTC text."""
+    """One read-only connection, used on the event loop, reading the file mapped as the API does; JSON comes
+    back as text, times as naive UTC text."""
 
     def __init__(self, path: str) -> None:
         self.connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self.connection.execute(f"PRAGMA mmap_size={MMAP_BYTES}")  # as the API maps it (SQLITE_MMAP_BYTES)
         declared = {row[1]: row[2] for row in self.connection.execute("PRAGMA table_info(article)")}
         self.json = [name for name in COLUMNS if declared[name] == "JSON"]
+        self.categories: Categories | None = None
 
     def detail(self, article_id: str) -> bytes | None:
         plan = detail(article_id)
@@ -143,9 +228,34 @@ class SQLiteRows:
             values[name] = _json(values[name])
         return dump(values, _sqlite_time)
 
+    def listing(self, slug: str, cursor: str | None) -> tuple[bytes, str | None] | None:
+        if self.categories is None:
+            self.categories = _categories(self.connection.execute(CATEGORIES).fetchall())
+        category_id = self.categories.ids.get(slug)
+        if category_id is None:
+            return None
+        total = self.categories.counts.get(category_id)
+        if total is None:
+            total = self.categories.counts[category_id] = self.connection.execute(
+                COUNT, (category_id,)
+            ).fetchone()[0]
+        plan = page(category_id, decode(cursor), _sqlite_param)
+        try:
+            query = next(plan)
+            while True:
+                query = plan.send(self.connection.execute(query.sql, query.params).fetchall())
+        except StopIteration as done:
+            rows = done.value
+        return page_body(rows, total, self.categories.slugs, _sqlite_time)
+
 
 def _sqlite_time(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _sqlite_param(value: str) -> str:
+    # The cursor's ISO time as SQLite holds times: naive UTC text, microseconds included.
+    return datetime.fromisoformat(value).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 class PostgreSQLRows:
@@ -154,6 +264,7 @@ class PostgreSQLRows:
 
     def __init__(self) -> None:
         self.idle: asyncio.Queue[psycopg.AsyncConnection[Any]] = asyncio.Queue()
+        self.categories: Categories | None = None
 
     async def open(self, conninfo: str) -> None:
         set_json_loads(orjson.loads)
@@ -177,6 +288,32 @@ class PostgreSQLRows:
         finally:
             self.idle.put_nowait(connection)
         return None if values is None else dump(values, _postgresql_time)
+
+    async def listing(self, slug: str, cursor: str | None) -> tuple[bytes, str | None] | None:
+        connection = await self.idle.get()
+        try:
+            if self.categories is None:
+                rows = await (await connection.execute(CATEGORIES)).fetchall()
+                self.categories = _categories(rows)
+            category_id = self.categories.ids.get(slug)
+            if category_id is None:
+                return None
+            total = self.categories.counts.get(category_id)
+            if total is None:
+                found = await connection.execute(COUNT.replace("?", "%s"), (category_id,))
+                counted = await found.fetchone()
+                total = self.categories.counts[category_id] = counted[0] if counted else 0
+            plan = page(category_id, decode(cursor), datetime.fromisoformat)
+            try:
+                query = next(plan)
+                while True:
+                    found = await connection.execute(query.sql.replace("?", "%s"), query.params)
+                    query = plan.send(await found.fetchall())
+            except StopIteration as done:
+                rows = done.value
+        finally:
+            self.idle.put_nowait(connection)
+        return page_body(rows, total, self.categories.slugs, _postgresql_time)
 
 
 def _postgresql_time(value: datetime | None) -> datetime | None:
@@ -205,3 +342,19 @@ async def article(article_id: str) -> Response:
     if body is None:
         raise HTTPException(status_code=404)
     return Response(body, media_type="application/json")
+
+
+@app.get("/categories/{slug}/articles")
+async def category_articles(request: Request, slug: str, cursor: str | None = None) -> Response:
+    """One page of a category's articles, newest first, read and serialized directly, with the Link header
+    to the next page (and the first, past it) that the API sends."""
+    found = sqlite.listing(slug, cursor) if sqlite else await postgresql.listing(slug, cursor)
+    if found is None:
+        raise HTTPException(status_code=404)
+    body, following = found
+    here = f"{request.url.scheme}://{request.headers['host']}{request.url.path}"
+    links = [] if following is None else [f'<{here}?cursor={following}>; rel="next"']
+    if cursor is not None:
+        links.append(f'<{here}>; rel="first"')
+    headers = {"Link": ", ".join(links)} if links else None
+    return Response(body, media_type="application/json", headers=headers)
