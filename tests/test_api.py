@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from app.api.json_body import json_body
 from app.parse.record import article_id
-from app.query.schemas import ArticleDetail
+from app.query.schemas import ArticleDetail, ArticlePage
 from tests.conftest import FIXTURES, IngestFn, WritePost
 
 SEED_ID = article_id("金融/新浪财经/新浪财经－国內/seed.md")
@@ -168,6 +168,46 @@ def test_a_detail_is_byte_for_byte_what_its_model_writes(
         model = ArticleDetail.model_validate_json(client.get(f"/articles/{item['id']}").content)
         body = client.get(f"/articles/{item['id']}{query}").content
         assert body == json_body(model, include=fields), item["title"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/articles?limit=3",
+        "/articles?limit=2&sort=title&count=false",
+        "/categories/jin-rong/articles?limit=1",
+        "/articles?q=融资&facets=category,author,month",
+        "/articles?q=美股 收盘&category=金融",
+        "/articles?facets=month&since=2021-01-01",
+    ],
+)
+@pytest.mark.parametrize("fields", [None, {"id", "published_at", "highlights"}, {"category_slugs"}])
+def test_a_listing_page_is_byte_for_byte_what_its_model_writes(
+    client: TestClient,
+    corpus: Path,
+    write_post: WritePost,
+    run_ingest: IngestFn,
+    path: str,
+    fields: set[str] | None,
+) -> None:
+    # Pages are written from the stored values directly: the bytes must be those ArticlePage gives for the
+    # same values (field order, times with a Z, highlights and facets only where present, the fields chosen).
+    write_post(
+        "游戏/3DMGame/新闻中心/fraction.md",
+        title="毫秒时间",
+        categories="\n - 游戏\n - 3DMGame\n - 新闻中心",
+        author="3DMGame",
+        date="2022-03-07T01:02:03.250+08:00",
+    )
+    assert run_ingest(corpus).failed == 0
+    whole = client.get(path)
+    assert whole.status_code == 200 and whole.json()["items"], path
+    model = ArticlePage.model_validate_json(whole.content)
+    assert whole.content == json_body(model, exclude_unset=True)
+    if fields is not None:
+        chosen = client.get(f"{path}&fields={','.join(sorted(fields))}").content
+        include = dict.fromkeys(ArticlePage.model_fields, True) | {"items": {"__all__": fields}}
+        assert chosen == json_body(model, include=include, exclude_unset=True)
 
 
 def test_an_integer_orjson_cannot_write_still_answers(

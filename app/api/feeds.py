@@ -66,16 +66,17 @@ def _feed(request: Request, session: Session, filters: ArticleFilters, limit: in
     page = list_articles(session=session, filters=filters, limit=limit or settings.feed_size, count=False)
     base = public_base(request)
     page_url = settings.public_site_url or base + READER_PAGE
-    contents = entry_contents(session=session, ids=[item.id for item in page.items])
+    articles = [ArticleSummary.model_validate(item) for item in page.items]
+    contents = entry_contents(session=session, ids=[article.id for article in articles])
     entries = [
         Entry(
-            article=item,
-            id=f"{base}/articles/{item.id}",
-            url=page_url.replace("{slug}", item.slug).replace("{id}", item.id),
-            body_html=contents[item.id].body_html,
-            updated_at=contents[item.id].updated,
+            article=article,
+            id=f"{base}/articles/{article.id}",
+            url=page_url.replace("{slug}", article.slug).replace("{id}", article.id),
+            body_html=contents[article.id].body_html,
+            updated_at=contents[article.id].updated,
         )
-        for item in page.items
+        for article in articles
     ]
     listing = request.url.replace(path=request.scope.get("root_path", "") + "/articles")
     narrowed_to = ", ".join([*filters.categories, *filters.authors])

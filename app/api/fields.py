@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 
 from app.api.on_event_loop import on_event_loop
-from app.query.schemas import ArticleDetail, ArticlePage, ArticleSummary
+from app.query.schemas import ArticleDetail, ArticleSummary
 
 FieldSet = frozenset[str] | None
 # The body in each form a detail can carry it, by the name `formats` gives it.
@@ -88,10 +88,3 @@ def detail_include(fields: DetailFieldsQuery = None, formats: FormatsQuery = Non
 
 SummaryFields = Annotated[FieldSet, Depends(on_event_loop(summary_fields))]
 DetailInclude = Annotated[set[str] | None, Depends(on_event_loop(detail_include))]
-
-
-def page_include(fields: FieldSet) -> Any:
-    """The `include` argument of model_dump for a page whose items keep only `fields`."""
-    if fields is None:
-        return None
-    return dict.fromkeys(ArticlePage.model_fields, True) | {"items": {"__all__": set(fields)}}

@@ -20,6 +20,12 @@ def json_fields(values: Mapping[str, Any], model: type[BaseModel], include: set[
     A value orjson cannot write (an integer past 64 bits, in an article's `extra`) goes through the model."""
     kept = values if include is None else {name: value for name, value in values.items() if name in include}
     try:
-        return orjson.dumps(kept, option=orjson.OPT_UTC_Z)
+        return json_bytes(kept)
     except orjson.JSONEncodeError:
         return json_body(model.model_validate(values), include=include)
+
+
+def json_bytes(values: Any) -> bytes:
+    """`values` (dicts, lists and the scalars of a response model's fields) as JSON bytes written by orjson,
+    times in UTC with a Z as pydantic writes them."""
+    return orjson.dumps(values, option=orjson.OPT_UTC_Z)

@@ -43,6 +43,8 @@ class CategoryMemo:
     by_slug: dict[str, Category]
     by_name: dict[str, list[Category]]
     totals: dict[int, int] = field(default_factory=dict)
+    # Chains resolved so far: a listing page resolves 20, drawn from the few dozen feeds' chains.
+    chains: dict[tuple[str, ...], tuple[tuple[str, ...], Category | None]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, connection: Connection, version: int) -> "CategoryMemo":
@@ -61,9 +63,13 @@ class CategoryMemo:
     def chain(self, names: Sequence[str]) -> tuple[list[str], Category | None]:
         """The slugs of a chain's categories (names top first), and its deepest category (an article's
         feed) when it exists."""
-        paths = [category_path(names[: depth + 1]) for depth in range(len(names))]
-        slugs = [self.by_path[path].slug for path in paths if path in self.by_path]
-        return slugs, self.by_path.get(paths[-1]) if paths else None
+        key = tuple(names)
+        found = self.chains.get(key)
+        if found is None:
+            paths = [category_path(names[: depth + 1]) for depth in range(len(names))]
+            slugs = tuple(self.by_path[path].slug for path in paths if path in self.by_path)
+            found = self.chains[key] = slugs, self.by_path.get(paths[-1]) if paths else None
+        return list(found[0]), found[1]
 
     def total(self, connection: Connection, category_id: int) -> int:
         """How many articles the category holds (its descendants' included)."""

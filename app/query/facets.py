@@ -15,6 +15,9 @@ FACETS = ("category", "author", "month")
 MAX_VALUES = 50  # per facet; the most frequent categories and authors, the newest months
 
 
+Facets = dict[str, list[dict[str, Any]]]  # per facet, FacetValue's fields (`label` only where it has one)
+
+
 def _category(ids: Select[Any]) -> Select[Any]:
     count = func.count().label("count")
     return (
@@ -46,12 +49,13 @@ def _months(ids: Select[Any], backend: Backend) -> Select[Any]:
     )
 
 
-def count_facets(*, session: Session, ids: Select[Any], names: Sequence[str]) -> dict[str, list[FacetValue]]:
-    """For each facet name, its values over the articles whose id `ids` selects."""
+def count_facets(*, session: Session, ids: Select[Any], names: Sequence[str]) -> Facets:
+    """For each facet name, its values over the articles whose id `ids` selects, as FacetValue's fields
+    (`label` only for categories)."""
     queries = {"category": _category(ids), "author": _author(ids), "month": _months(ids, backend_of(session))}
     return {
         name: [
-            FacetValue.model_validate(dict(row))
+            FacetValue.model_validate(dict(row)).model_dump(exclude_unset=True)
             for row in session.execute(queries[name].limit(MAX_VALUES)).mappings()
         ]
         for name in names
