@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from app.store.data_version import current
-from app.store.prepared import Prepared
+from app.store.prepared import Prepared, read_connection
 from app.store.tables import CATEGORY, LINK
 from app.text.paths import category_path
 
@@ -56,9 +56,15 @@ class CategoryMemo:
         return cls(version, by_path, {category.slug: category for category in categories}, by_name)
 
     def named(self, value: str) -> list[Category]:
-        """The category whose slug is `value`, else those named `value`."""
+        """The category whose slug is `value`, else those named `value` (what a route's category names)."""
         found = self.by_slug.get(value)
         return [found] if found is not None else self.by_name.get(value, [])
+
+    def matching(self, value: str) -> set[int]:
+        """The ids of every category whose slug or name is `value` (what a `category` filter takes)."""
+        ids = {category.id for category in self.by_name.get(value, [])}
+        by_slug = self.by_slug.get(value)
+        return ids | {by_slug.id} if by_slug is not None else ids
 
     def chain(self, names: Sequence[str]) -> tuple[list[str], Category | None]:
         """The slugs of a chain's categories (names top first), and its deepest category (an article's
@@ -88,7 +94,7 @@ def session_categories(session: Session) -> CategoryMemo:
     ask for it once."""
     memo: CategoryMemo | None = session.info.get("categories")
     if memo is None:
-        memo = session.info["categories"] = category_memo(session.connection())
+        memo = session.info["categories"] = category_memo(read_connection(session))
     return memo
 
 

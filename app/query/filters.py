@@ -96,12 +96,7 @@ class ResolvedFilters:
 def _category_ids(session: Session, values: Sequence[str]) -> dict[str, tuple[int, ...]]:
     """For each value, the ids of the categories it is the slug or the name of."""
     memo = session_categories(session)
-    found: dict[str, set[int]] = {}
-    for value in values:
-        by_slug = memo.by_slug.get(value)
-        named = memo.by_name.get(value, [])
-        found[value] = {category.id for category in named} | ({by_slug.id} if by_slug else set())
-    return {value: tuple(sorted(ids)) for value, ids in found.items()}
+    return {value: tuple(sorted(memo.matching(value))) for value in values}
 
 
 def _in_categories(ids: Sequence[int]) -> Any:

@@ -33,6 +33,7 @@ from app.query.sorts import IN_ONE_CATEGORY, KEYSET_SORTS, NEWEST_FIRST, Sort
 from app.store import impacts
 from app.store.backends import backend_of
 from app.store.backends.base import SearchRequest
+from app.store.prepared import read_connection
 from app.store.tables import ARTICLE, LINK
 from app.text.query_syntax import SearchQuery
 
@@ -120,7 +121,7 @@ class _Source:
     def total(self, session: Session) -> int:
         """How many rows there are."""
         if self.category is not None:
-            return session_categories(session).total(session.connection(), self.category)
+            return session_categories(session).total(read_connection(session), self.category)
         return int(session.execute(self.rows.add_columns(func.count())).scalar_one())
 
 
@@ -159,7 +160,7 @@ def _keyset_page(
     after = decode_cursor(key, cursor) if cursor else None
     rows: Sequence[Mapping[Any, Any]]
     if not offset and source.category is not None:  # a category's pages by date: the pages readers walk
-        connection, query = session.connection(), _category_query(key)
+        connection, query = read_connection(session), _category_query(key)
         rows = prepared_keyset_rows(connection, query, key, after, limit + 1, category=source.category)
     elif offset:
         query = source.rows.add_columns(*SUMMARY_COLUMNS, *key.labelled())

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from app.store.backends import backend_of
 
@@ -72,6 +73,14 @@ class Prepared:
         if compiled is None:
             compiled = self._by_dialect[dialect.name] = _compile(self.statement, dialect)
         return compiled
+
+
+def read_connection(session: Session) -> Connection:
+    """The connection to run a session's prepared reads on: the one the session was opened on, when it was
+    (the event loop's), without beginning the session's transaction, which prepared reads do not need and
+    which took a category page 14 us to begin and end; else the session's own."""
+    bind = session.bind
+    return bind if isinstance(bind, Connection) else session.connection()
 
 
 def _compile(statement: Select[Any], dialect: Dialect) -> _Compiled:
