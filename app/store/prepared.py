@@ -37,6 +37,7 @@ class Prepared:
 
     def __init__(self, statement: Select[Any]) -> None:
         self.statement = statement
+        self.names = tuple(str(column.key) for column in statement.selected_columns)
         self._by_dialect: dict[str, _Compiled] = {}
 
     def rows(self, connection: Connection, **params: Any) -> list[tuple[Any, ...]]:
@@ -54,14 +55,9 @@ class Prepared:
         return [_processed(compiled.columns, row) for row in fetched]
 
     def mappings(self, connection: Connection, **params: Any) -> list[dict[str, Any]]:
-        """Every row, as a dict by the selected columns' names (labels where labelled)."""
+        """Every row, as a dict by the selected columns' names (`names`: labels where labelled)."""
         names = self.names
         return [dict(zip(names, row, strict=True)) for row in self.rows(connection, **params)]
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """The selected columns' names."""
-        return tuple(str(column.key) for column in self.statement.selected_columns)
 
     def first(self, connection: Connection, **params: Any) -> tuple[Any, ...] | None:
         """The first row, or None (the statement should say LIMIT 1 or select by a unique key)."""
