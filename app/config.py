@@ -63,7 +63,7 @@ class Settings(BaseSettings):
         ge=1,
         le=100,
         description="PostgreSQL: connections kept open per process for reads in threads, and as many again "
-        "held for lookups (details) on the event loop.",
+        "held for lookups (details, a category's pages) on the event loop.",
     )
     db_max_overflow: int = Field(10, ge=0, le=100, description="PostgreSQL: extra connections under load.")
     db_pool_timeout: float = Field(10.0, gt=0, description="PostgreSQL: seconds to wait for a connection.")

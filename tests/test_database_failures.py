@@ -308,7 +308,7 @@ def test_a_full_disk_and_a_lock_held_too_long_are_named_with_their_fix(tmp_path:
     )
 
 
-def test_a_detail_is_answered_after_postgresql_ended_every_connection(
+def test_a_detail_and_a_category_page_are_answered_after_postgresql_ended_every_connection(
     postgres_database: str | None, write_post: WritePost
 ) -> None:
     """A restarted PostgreSQL (or one whose administrator ended the sessions) drops every open connection:
@@ -328,6 +328,8 @@ def test_a_detail_is_answered_after_postgresql_ended_every_connection(
             for _ in range(3):
                 again = client.get(f"/articles/{article}")
                 assert again.status_code == 200, again.text
+                page = client.get("/categories/金融/articles")  # a category's page: on held connections too
+                assert page.status_code == 200 and page.json()["items"], page.text
     finally:
         empty_database(engine)
         engine.dispose()

@@ -1,5 +1,5 @@
 """The database as the routes reach it: reads in a few threads, lookups and other bounded reads on the event
-loop."""
+loop (on connections held for it, for a server database)."""
 
 import asyncio
 from collections.abc import Callable
@@ -36,8 +36,8 @@ def _on_connection(engine: Engine, work: Callable[[Connection], T]) -> T:
 
 class Database:
     """Runs a request's reads: in a read thread with a session of its own, closed where it was used, or on
-    the event loop: lookups by key and other bounded reads on the embedded database, and lookups on a
-    server database's connections held for them (`HeldConnections`).
+    the event loop: lookups by key and other bounded reads, on the embedded database's connection kept for
+    the loop or on a server database's connections held for them (`HeldConnections`).
 
     The routes are coroutines, so FastAPI hands nothing to a worker thread by itself; reads go to one of
     `threads` threads here. A request that is abandoned (over its time budget, or its client gone) stops
@@ -66,10 +66,11 @@ class Database:
 
     async def read(self, work: Callable[[Session], T], *, bounded: bool = False) -> T:
         """`work(session)`'s result, computed in a read thread; or, for `bounded` work (a few index range
-        reads, a millisecond or two) on the embedded database, on the event loop. There it beats a thread:
-        a thread hands the interpreter's lock to the event loop around each SQLite call and then waits up to
-        the switch interval to get it back, which made a category page take twice its own time."""
-        if not (bounded and self.embedded):
+        reads, a millisecond or two), where lookups run (`lookup`): on the event loop for the embedded
+        database, on a held connection for a server database. There it beats a thread: a thread hands the
+        interpreter's lock to the event loop around each database call and then waits up to the switch
+        interval to get it back, which made a category page take twice its own time."""
+        if not bounded:
             return await self.run(_in_session, self.engine, work)
         return await self.lookup(lambda connection: _bound_session(connection, work))
 
