@@ -23,9 +23,9 @@ import os
 import sqlite3
 from collections.abc import AsyncIterator, Generator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 import psycopg
@@ -37,6 +37,7 @@ FIELDS = tuple(os.environ["MINIMAL_FIELDS"].split(","))
 SUMMARY_FIELDS = tuple(os.environ["MINIMAL_SUMMARY_FIELDS"].split(","))
 SUMMARY_COLUMNS = tuple(name for name in SUMMARY_FIELDS if name != "category_slugs")
 PAGE_SIZE = 20
+T = TypeVar("T")
 MMAP_BYTES = int(os.environ.get("SQLITE_MMAP_BYTES", 2 * 1024**3))
 DERIVED = ("paragraphs", "category_slugs", "newer", "older")  # computed below, not stored
 COLUMNS = tuple(name for name in FIELDS if name not in DERIVED)
@@ -174,17 +175,35 @@ def decode(cursor: str | None) -> list[Any] | None:
 class Categories:
     """The category table as listings use it, read once: ids by slug, slugs by path, counts as asked for."""
 
-    ids: dict[str, int]
-    slugs: dict[str, str]
-    counts: dict[int, int]
+    ids: dict[str, int] = field(default_factory=dict)
+    slugs: dict[str, str] = field(default_factory=dict)
+    counts: dict[int, int] = field(default_factory=dict)
+    read: bool = False
 
 
 CATEGORIES = "SELECT id, slug, path FROM category"
 COUNT = "SELECT count(*) FROM article_category WHERE category_id = ?"
 
 
-def _categories(rows: list[Any]) -> Categories:
-    return Categories({slug: key for key, slug, _ in rows}, {path: slug for _, slug, path in rows}, {})
+def listing(
+    known: Categories, slug: str, cursor: str | None, time_param: Any
+) -> Generator[Query, Any, tuple[list[Any], int] | None]:
+    """A category page's reads, in order: the category table the first time, the category's count the first
+    time it is asked for, then the page (`page`); returns its rows and the count, None for an unknown slug."""
+    if not known.read:
+        rows = yield Query(CATEGORIES, (), one=False)
+        known.ids = {named: key for key, named, _ in rows}
+        known.slugs = {path: named for _, named, path in rows}
+        known.read = True
+    category_id = known.ids.get(slug)
+    if category_id is None:
+        return None
+    total = known.counts.get(category_id)
+    if total is None:
+        (total,) = yield Query(COUNT, (category_id,))
+        known.counts[category_id] = total
+    rows = yield from page(category_id, decode(cursor), time_param)
+    return rows, total
 
 
 def _json(value: Any) -> Any:
@@ -211,17 +230,10 @@ class SQLiteRows:
         self.connection.execute(f"PRAGMA mmap_size={MMAP_BYTES}")  # as the API maps it (SQLITE_MMAP_BYTES)
         declared = {row[1]: row[2] for row in self.connection.execute("PRAGMA table_info(article)")}
         self.json = [name for name in COLUMNS if declared[name] == "JSON"]
-        self.categories: Categories | None = None
+        self.categories = Categories()
 
     def detail(self, article_id: str) -> bytes | None:
-        plan = detail(article_id)
-        try:
-            query = next(plan)
-            while True:
-                cursor = self.connection.execute(query.sql, query.params)
-                query = plan.send(cursor.fetchone() if query.one else cursor.fetchall())
-        except StopIteration as done:
-            values = done.value
+        values = self.run(detail(article_id))
         if values is None:
             return None
         for name in self.json:
@@ -229,24 +241,19 @@ class SQLiteRows:
         return dump(values, _sqlite_time)
 
     def listing(self, slug: str, cursor: str | None) -> tuple[bytes, str | None] | None:
-        if self.categories is None:
-            self.categories = _categories(self.connection.execute(CATEGORIES).fetchall())
-        category_id = self.categories.ids.get(slug)
-        if category_id is None:
-            return None
-        total = self.categories.counts.get(category_id)
-        if total is None:
-            total = self.categories.counts[category_id] = self.connection.execute(
-                COUNT, (category_id,)
-            ).fetchone()[0]
-        plan = page(category_id, decode(cursor), _sqlite_param)
+        found = self.run(listing(self.categories, slug, cursor, _sqlite_param))
+        return None if found is None else page_body(*found, self.categories.slugs, _sqlite_time)
+
+    def run(self, plan: Generator[Query, Any, T]) -> T:
+        """Each of the plan's queries in turn, its result sent back; the plan's result."""
         try:
             query = next(plan)
             while True:
-                query = plan.send(self.connection.execute(query.sql, query.params).fetchall())
+                cursor = self.connection.execute(query.sql, query.params)
+                query = plan.send(cursor.fetchone() if query.one else cursor.fetchall())
         except StopIteration as done:
-            rows = done.value
-        return page_body(rows, total, self.categories.slugs, _sqlite_time)
+            result: T = done.value
+            return result
 
 
 def _sqlite_time(value: str | None) -> datetime | None:
@@ -264,7 +271,7 @@ class PostgreSQLRows:
 
     def __init__(self) -> None:
         self.idle: asyncio.Queue[psycopg.AsyncConnection[Any]] = asyncio.Queue()
-        self.categories: Categories | None = None
+        self.categories = Categories()
 
     async def open(self, conninfo: str) -> None:
         set_json_loads(orjson.loads)
@@ -276,44 +283,27 @@ class PostgreSQLRows:
             await self.idle.get_nowait().close()
 
     async def detail(self, article_id: str) -> bytes | None:
+        values = await self.run(detail(article_id))
+        return None if values is None else dump(values, _postgresql_time)
+
+    async def listing(self, slug: str, cursor: str | None) -> tuple[bytes, str | None] | None:
+        found = await self.run(listing(self.categories, slug, cursor, datetime.fromisoformat))
+        return None if found is None else page_body(*found, self.categories.slugs, _postgresql_time)
+
+    async def run(self, plan: Generator[Query, Any, T]) -> T:
+        """Each of the plan's queries in turn on an idle connection, its result sent back; the plan's
+        result."""
         connection = await self.idle.get()
-        plan = detail(article_id)
         try:
             query = next(plan)
             while True:
                 cursor = await connection.execute(query.sql.replace("?", "%s"), query.params)
                 query = plan.send(await (cursor.fetchone() if query.one else cursor.fetchall()))
         except StopIteration as done:
-            values = done.value
+            result: T = done.value
+            return result
         finally:
             self.idle.put_nowait(connection)
-        return None if values is None else dump(values, _postgresql_time)
-
-    async def listing(self, slug: str, cursor: str | None) -> tuple[bytes, str | None] | None:
-        connection = await self.idle.get()
-        try:
-            if self.categories is None:
-                rows = await (await connection.execute(CATEGORIES)).fetchall()
-                self.categories = _categories(rows)
-            category_id = self.categories.ids.get(slug)
-            if category_id is None:
-                return None
-            total = self.categories.counts.get(category_id)
-            if total is None:
-                found = await connection.execute(COUNT.replace("?", "%s"), (category_id,))
-                counted = await found.fetchone()
-                total = self.categories.counts[category_id] = counted[0] if counted else 0
-            plan = page(category_id, decode(cursor), datetime.fromisoformat)
-            try:
-                query = next(plan)
-                while True:
-                    found = await connection.execute(query.sql.replace("?", "%s"), query.params)
-                    query = plan.send(await found.fetchall())
-            except StopIteration as done:
-                rows = done.value
-        finally:
-            self.idle.put_nowait(connection)
-        return page_body(rows, total, self.categories.slugs, _postgresql_time)
 
 
 def _postgresql_time(value: datetime | None) -> datetime | None:
