@@ -41,16 +41,16 @@ def corpus(tmp_path: Path, write_post: WritePost, run_ingest: IngestFn) -> Path:
         author="金色财经",
         date="Invalid Date",
     )
-    write_post(
-        "游戏/3DMGame/新闻中心/game.md",
-        title="新游戏发布",
-        categories="\n - 游戏\n - 3DMGame\n - 新闻中心",
-        author="3DMGame",
-        date="2022-03-06T14:04:00+08:00",
-    )
+    write_game_post(write_post, "game.md", title="新游戏发布", date="2022-03-06T14:04:00+08:00")
     report = run_ingest(tmp_path / "posts")
     assert report.failed == 0, report.failures
     return tmp_path / "posts"
+
+
+def write_game_post(write_post: WritePost, name: str, **fields: str) -> None:
+    """A post of the 游戏 / 3DMGame / 新闻中心 feed, by 3DMGame."""
+    chain = "\n - 游戏\n - 3DMGame\n - 新闻中心"
+    write_post(f"游戏/3DMGame/新闻中心/{name}", categories=chain, author="3DMGame", **fields)
 
 
 def _titles(response_json: dict[str, list[dict[str, str]]]) -> list[str]:
@@ -155,13 +155,8 @@ def test_a_detail_is_byte_for_byte_what_its_model_writes(
     # Details are written from the stored values directly: the bytes must be those the documented model
     # gives for the same values (field order, times with a Z, numbers, nested values, the fields chosen).
     extra = "weight: 0.1\nrank: 3\nflag: true\ntags:\n - a\n - 中文\nnested: {k: [1, 2.5, null]}"
-    write_post(
-        "游戏/3DMGame/新闻中心/extra.md",
-        title="带附加字段",
-        categories="\n - 游戏\n - 3DMGame\n - 新闻中心",
-        author="3DMGame",
-        date="2022-03-07T01:02:03.250+08:00",
-        extra=extra,
+    write_game_post(
+        write_post, "extra.md", title="带附加字段", date="2022-03-07T01:02:03.250+08:00", extra=extra
     )
     assert run_ingest(corpus).failed == 0
     for item in client.get("/articles?limit=100").json()["items"]:
@@ -192,13 +187,7 @@ def test_a_listing_page_is_byte_for_byte_what_its_model_writes(
 ) -> None:
     # Pages are written from the stored values directly: the bytes must be those ArticlePage gives for the
     # same values (field order, times with a Z, highlights and facets only where present, the fields chosen).
-    write_post(
-        "游戏/3DMGame/新闻中心/fraction.md",
-        title="毫秒时间",
-        categories="\n - 游戏\n - 3DMGame\n - 新闻中心",
-        author="3DMGame",
-        date="2022-03-07T01:02:03.250+08:00",
-    )
+    write_game_post(write_post, "fraction.md", title="毫秒时间", date="2022-03-07T01:02:03.250+08:00")
     assert run_ingest(corpus).failed == 0
     whole = client.get(path)
     assert whole.status_code == 200 and whole.json()["items"], path
@@ -213,13 +202,7 @@ def test_a_listing_page_is_byte_for_byte_what_its_model_writes(
 def test_an_integer_orjson_cannot_write_still_answers(
     client: TestClient, corpus: Path, write_post: WritePost, run_ingest: IngestFn
 ) -> None:
-    write_post(
-        "游戏/3DMGame/新闻中心/big.md",
-        title="大整数",
-        categories="\n - 游戏\n - 3DMGame\n - 新闻中心",
-        author="3DMGame",
-        extra="big: 123456789012345678901234567890",
-    )
+    write_game_post(write_post, "big.md", title="大整数", extra="big: 123456789012345678901234567890")
     assert run_ingest(corpus).failed == 0
     found = client.get("/articles", params={"q": "大整数"}).json()["items"]
     r = client.get(f"/articles/{found[0]['id']}")
