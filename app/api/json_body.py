@@ -1,4 +1,5 @@
-"""Response models as the JSON bytes a Response sends."""
+"""Responses as the JSON bytes a Response sends: models through pydantic-core, and the values of their fields
+(details, listing pages) through orjson, byte for byte what the models would write."""
 
 from collections.abc import Mapping
 from typing import Any

@@ -64,7 +64,9 @@ class CategoryMemo:
         """The ids of every category whose slug or name is `value` (what a `category` filter takes)."""
         ids = {category.id for category in self.by_name.get(value, [])}
         by_slug = self.by_slug.get(value)
-        return ids | {by_slug.id} if by_slug is not None else ids
+        if by_slug is not None:
+            ids.add(by_slug.id)
+        return ids
 
     def chain(self, names: Sequence[str]) -> tuple[list[str], Category | None]:
         """The slugs of a chain's categories (names top first), and its deepest category (an article's

@@ -23,16 +23,14 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        # Every time a listing or detail reads comes through here, twice per row of a category page: combine
-        # makes the aware value in a quarter of replace(tzinfo=UTC)'s time, and an aware UTC value (as
-        # psycopg hands them back) is already what is wanted.
+        # Every time that listings and details read comes through here (two per row of a category page):
+        # combine makes the aware value in a quarter of replace(tzinfo=UTC)'s time, and an aware UTC value
+        # (as psycopg hands them back) is already what is wanted.
         if value is None or value.tzinfo is UTC:
             return value
-        return (
-            datetime.combine(value.date(), value.time(), UTC)
-            if value.tzinfo is None
-            else value.astimezone(UTC)
-        )
+        if value.tzinfo is None:
+            return datetime.combine(value.date(), value.time(), UTC)
+        return value.astimezone(UTC)
 
 
 def _json_list() -> Any:
